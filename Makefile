@@ -1,0 +1,70 @@
+# Sender Check. `make serve` serves the page; `make test` runs every test. Both install what is
+# missing first (idempotent), so a fresh Debian machine with rustup, cargo and npm needs only them.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TRUNK_VERSION := 0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen the app pins (Cargo.toml), or Trunk tries a download.
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+CARGO_BIN := $(HOME)/.cargo/bin
+# npm's binaryen (wasm-opt 132) first: Debian's binaryen 108 cannot read current rustc output.
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+.PHONY: help serve build test test-rust lint wasm-check bench tools rust-target trunk wasm-bindgen npm-tools testbed-deps
+
+help:
+	@echo "make serve   build the page and serve it on http://127.0.0.1:8080 (public resolver by default)"
+	@echo "make test    install what is missing, then run every test (exit non-zero on any failure)"
+	@echo "make bench   time a full check and a 100-address batch against the testbed with 100 ms DoH delay"
+	@echo "make build   release build of the page into dist/"
+
+# ---- tools -----------------------------------------------------------------------------------
+
+rust-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+trunk:
+	@trunk --version 2>/dev/null | grep -qF "$(TRUNK_VERSION)" || cargo install --locked trunk --version $(TRUNK_VERSION)
+
+wasm-bindgen:
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+npm-tools:
+	@[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+
+testbed-deps:
+	@testbed/run.sh install
+
+tools: rust-target trunk wasm-bindgen npm-tools
+
+# ---- the page ----------------------------------------------------------------------------------
+
+serve: tools
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+build: tools
+	trunk build --release
+
+# ---- tests ---------------------------------------------------------------------------------------
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# The DoH client and the page must build for the browser.
+wasm-check: rust-target
+	cargo build --target wasm32-unknown-unknown -p sendercheck-doh -p sendercheck-web
+
+# Unit, property, doc and integration tests; the integration tests run against the real testbed,
+# which testbed/run.sh starts before and stops after (also on failure).
+test-rust: testbed-deps
+	cargo build --workspace --all-targets
+	testbed/run.sh exec -- cargo test --workspace
+
+test: lint wasm-check test-rust
+
+bench: testbed-deps
+	cargo build --release -p sendercheck-cli --bins --examples
+	testbed/run.sh exec -- cargo run --release -q -p sendercheck-cli --example bench

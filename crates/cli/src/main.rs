@@ -1,0 +1,117 @@
+//! `sendercheck`: will mailbox providers accept this sending server's identity?
+//!
+//! ```text
+//! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck host <NAME> [same options]
+//! ```
+//!
+//! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror`; 3 when the only
+//! non-pass results are `temperror`; 2 for bad usage or input (message on stderr).
+
+mod output;
+mod run;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Checks whether mailbox providers (Gmail, Yahoo, Fastmail, …) will accept a sending mail server's
+/// identity: forward-confirmed reverse DNS (RFC 8601 iprev), generic rDNS, and the EHLO name.
+#[derive(Parser, Debug)]
+#[command(name = "sendercheck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a sending IP address; `-` reads addresses from stdin, one per line.
+    Ip {
+        /// The address (IPv4 or IPv6, any common form), or `-` for a list on stdin.
+        address: String,
+        #[command(flatten)]
+        opts: Options,
+    },
+    /// Check every A/AAAA address of a host name.
+    Host {
+        /// The host name, e.g. mail.example.com.
+        name: String,
+        #[command(flatten)]
+        opts: Options,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Options {
+    /// What the server says in EHLO: `EHLO name`, `HELO name`, a `250 name` line, or the bare name.
+    #[arg(long, value_name = "TEXT")]
+    helo: Option<String>,
+    /// DNS-over-HTTPS resolver URL (RFC 8484).
+    #[arg(long, value_name = "URL", default_value = sendercheck_doh::DEFAULT_RESOLVER)]
+    resolver: String,
+    /// Seconds allowed for each DNS question.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    timeout: f64,
+    /// Print JSON (one object; one per line when reading stdin).
+    #[arg(long)]
+    json: bool,
+    /// Also trust this PEM certificate for the resolver's HTTPS (a private or test resolver).
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<std::path::PathBuf>,
+    /// Addresses checked at once when reading stdin.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+}
+
+/// How the process ends; see the crate docs for the codes.
+pub enum Exit {
+    Verdict(sendercheck_core::Verdict),
+    BadInput(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sendercheck: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let style = output::Style::detect(std::io::stdout().is_terminal());
+    let exit = runtime.block_on(async {
+        match cli.command {
+            Command::Ip { address, opts } => run::ip(&address, &opts, style).await,
+            Command::Host { name, opts } => run::host(&name, &opts, style).await,
+        }
+    });
+    match exit {
+        Ok(Exit::Verdict(v)) => ExitCode::from(run::exit_code(v)),
+        Ok(Exit::BadInput(msg)) => {
+            eprintln!("sendercheck: {msg}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("sendercheck: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+impl Options {
+    fn timeout(&self) -> anyhow::Result<Duration> {
+        if !(self.timeout > 0.0 && self.timeout <= 300.0) {
+            anyhow::bail!(
+                "--timeout must be between 0 and 300 seconds, not {}",
+                self.timeout
+            );
+        }
+        Ok(Duration::from_secs_f64(self.timeout))
+    }
+}

@@ -1,0 +1,144 @@
+//! The readable report: a one-line verdict first, then the findings, then the DNS evidence.
+//! Colour only when stdout is a terminal and `NO_COLOR` is unset (https://no-color.org).
+
+use std::fmt::Write;
+
+use sendercheck_core::{Finding, Report, Severity, Verdict};
+
+/// Whether to colour the output.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    colour: bool,
+}
+
+impl Style {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    pub fn detect(terminal: bool) -> Self {
+        Style {
+            colour: terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> String {
+        match v {
+            Verdict::Pass => self.paint("1;32", "PASS"),
+            Verdict::Fail => self.paint("1;31", "FAIL"),
+            Verdict::TempError => self.paint("1;33", "TEMPERROR"),
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        match s {
+            Severity::Ok => self.paint("32", "ok"),
+            Severity::Info => self.paint("36", "info"),
+            Severity::Warning => self.paint("33", "warning"),
+            Severity::Error => self.paint("31", "error"),
+        }
+    }
+}
+
+/// The one-line verdict: `FAIL 192.0.2.30: iprev=fail helo=pass — <most severe finding>`.
+pub fn verdict_line(report: &Report, style: Style) -> String {
+    let mut line = format!(
+        "{} {}: iprev={}",
+        style.verdict(report.verdict()),
+        report.ip,
+        report.iprev.result.as_str()
+    );
+    if let Some(h) = &report.helo {
+        let _ = write!(line, " helo={}", h.result.as_str());
+    }
+    if report.iprev.generic() {
+        line.push_str(" generic-rdns");
+    }
+    if let Some(top) = report.findings.first() {
+        let _ = write!(line, " — {}", top.title);
+    }
+    line
+}
+
+/// A problem that prevented any check, in the verdict line's place.
+pub fn problem_line(msg: &str, style: Style) -> String {
+    format!("{} {msg}", style.verdict(Verdict::Fail))
+}
+
+fn finding(out: &mut String, f: &Finding, style: Style) {
+    let _ = writeln!(out, "\n[{}] {}", style.severity(f.severity), f.title);
+    let _ = writeln!(out, "    {}", f.detail);
+    if !f.fix.is_empty() {
+        let _ = writeln!(out, "    Fix:");
+        for line in f.fix.lines() {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+    if !f.refs.is_empty() {
+        let refs: Vec<String> = f
+            .refs
+            .iter()
+            .map(|r| format!("{} <{}>", r.title, r.url))
+            .collect();
+        let _ = writeln!(out, "    See: {}", refs.join("; "));
+    }
+}
+
+/// The full readable report of one address.
+pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) -> String {
+    let mut out = verdict_line(report, style);
+    out.push('\n');
+    let ptr = report.iprev.ptr();
+    let _ = writeln!(
+        out,
+        "\n  iprev  {:<9} PTR {}",
+        report.iprev.result.as_str(),
+        if ptr.is_empty() {
+            "(none)".to_string()
+        } else {
+            ptr.join(", ")
+        }
+    );
+    if let Some(h) = &report.helo {
+        let kind = serde_json::to_value(h.helo.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  helo   {:<9} {} ({kind})",
+            h.result.as_str(),
+            h.helo.name
+        );
+    }
+    for f in &report.findings {
+        finding(&mut out, f, style);
+    }
+    let _ = writeln!(out, "\nDNS questions asked of {resolver}:");
+    for e in report.exchanges() {
+        let answer = match &e.result {
+            Ok(a) => {
+                let records: Vec<String> = a
+                    .records
+                    .iter()
+                    .map(|r| format!("{} {} {} {}", r.name, r.ttl, r.rtype, r.data))
+                    .collect();
+                let ad = if a.authenticated { " ad" } else { "" };
+                if records.is_empty() {
+                    format!("{}{ad}", a.rcode)
+                } else {
+                    format!("{}{ad}: {}", a.rcode, records.join("; "))
+                }
+            }
+            Err(err) => format!("no answer: {err}"),
+        };
+        let _ = writeln!(out, "  {} {} → {answer}", e.question.name, e.question.rtype);
+    }
+    let _ = writeln!(out, "Checked in {elapsed_ms} ms.");
+    out
+}

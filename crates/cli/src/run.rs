@@ -1,0 +1,198 @@
+//! The commands: build the DoH client, run the engine, print, and pick the exit status.
+
+use std::io::{BufRead, Write};
+use std::net::IpAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use futures::stream::{self, StreamExt};
+use sendercheck_core::{
+    check, lookup, parse_ip, report_json, DomainName, RecordType, Report, Verdict,
+};
+use sendercheck_doh::DohClient;
+use serde_json::json;
+
+use crate::output::{self, Style};
+use crate::{Exit, Options};
+
+/// Longest line read from stdin; anything longer is not an address.
+const MAX_LINE: usize = 1024;
+
+/// Exit status for a verdict: 0 pass, 1 fail/permerror, 3 temperror only.
+pub fn exit_code(v: Verdict) -> u8 {
+    match v {
+        Verdict::Pass => 0,
+        Verdict::Fail => 1,
+        Verdict::TempError => 3,
+    }
+}
+
+fn client(opts: &Options) -> anyhow::Result<DohClient> {
+    let mut http =
+        reqwest::Client::builder().user_agent(concat!("sendercheck/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &opts.ca_cert {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read --ca-cert {}", path.display()))?;
+        let cert = reqwest::Certificate::from_pem(&pem)
+            .with_context(|| format!("--ca-cert {} is not a PEM certificate", path.display()))?;
+        http = http.add_root_certificate(cert);
+    }
+    let http = http.build().context("cannot set up HTTPS")?;
+    Ok(DohClient::new(&opts.resolver)?
+        .with_timeout(opts.timeout()?)
+        .with_http_client(http))
+}
+
+async fn timed(doh: &DohClient, ip: IpAddr, helo: Option<&str>) -> (Report, u64) {
+    let start = Instant::now();
+    let report = check(doh, ip, helo).await;
+    (report, start.elapsed().as_millis() as u64)
+}
+
+/// `sendercheck ip ADDRESS` and `sendercheck ip -`.
+pub async fn ip(address: &str, opts: &Options, style: Style) -> anyhow::Result<Exit> {
+    if address == "-" {
+        return batch(opts, style).await;
+    }
+    let ip = match parse_ip(address) {
+        Ok(ip) => ip,
+        Err(e) => return Ok(Exit::BadInput(e.to_string())),
+    };
+    let doh = client(opts)?;
+    let (report, ms) = timed(&doh, ip, opts.helo.as_deref()).await;
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        writeln!(out, "{}", report_json(&report, ms))?;
+    } else {
+        write!(
+            out,
+            "{}",
+            output::report(&report, ms, doh.endpoint().as_str(), style)
+        )?;
+    }
+    Ok(Exit::Verdict(report.verdict()))
+}
+
+/// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
+async fn batch(opts: &Options, style: Style) -> anyhow::Result<Exit> {
+    let doh = client(opts)?;
+    let mut addresses = Vec::new();
+    let mut bad_lines = 0usize;
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.context("cannot read stdin")?;
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let parsed = if text.len() > MAX_LINE {
+            Err(format!(
+                "the line is {} characters long; expected one address",
+                text.len()
+            ))
+        } else {
+            parse_ip(text).map_err(|e| e.to_string())
+        };
+        match parsed {
+            Ok(ip) => addresses.push(ip),
+            Err(msg) => {
+                bad_lines += 1;
+                eprintln!("sendercheck: line {}: {msg}", n + 1);
+            }
+        }
+    }
+    let concurrency = opts.concurrency.clamp(1, 64);
+    let helo = opts.helo.as_deref();
+    let mut results = stream::iter(addresses)
+        .map(|ip| timed(&doh, ip, helo))
+        .buffered(concurrency);
+    let mut verdicts = Vec::new();
+    let mut out = std::io::stdout().lock();
+    while let Some((report, ms)) = results.next().await {
+        verdicts.push(report.verdict());
+        if opts.json {
+            writeln!(out, "{}", report_json(&report, ms))?;
+        } else {
+            writeln!(out, "{}", output::verdict_line(&report, style))?;
+        }
+        out.flush()?;
+    }
+    if bad_lines > 0 {
+        return Ok(Exit::BadInput(format!(
+            "{bad_lines} line(s) of input were not addresses (see above)"
+        )));
+    }
+    Ok(Exit::Verdict(Verdict::worst(verdicts)))
+}
+
+/// `sendercheck host NAME`: every A and AAAA address of the name.
+pub async fn host(name: &str, opts: &Options, style: Style) -> anyhow::Result<Exit> {
+    let host = match DomainName::parse(name) {
+        Ok(n) => n,
+        Err(e) => return Ok(Exit::BadInput(e.to_string())),
+    };
+    if parse_ip(name).is_ok() {
+        return Ok(Exit::BadInput(format!(
+            "`{name}` is an IP address; check it with `sendercheck ip {name}`"
+        )));
+    }
+    let doh = client(opts)?;
+    let start = Instant::now();
+    let (v4, v6) = futures::join!(
+        lookup(&doh, host.clone(), RecordType::A),
+        lookup(&doh, host.clone(), RecordType::Aaaa)
+    );
+    let mut addresses = v4.addresses();
+    addresses.extend(v6.addresses());
+    let helo = opts.helo.as_deref();
+    let reports: Vec<(Report, u64)> =
+        futures::future::join_all(addresses.iter().map(|ip| timed(&doh, *ip, helo))).await;
+    let total_ms = start.elapsed().as_millis() as u64;
+    let lookup_problem = if addresses.is_empty() {
+        let temporary = v4.outcome.is_temporary() || v6.outcome.is_temporary();
+        Some((
+            format!(
+                "{host} has no address to check: A: {}; AAAA: {}",
+                v4.outcome.describe(RecordType::A),
+                v6.outcome.describe(RecordType::Aaaa)
+            ),
+            if temporary {
+                Verdict::TempError
+            } else {
+                Verdict::Fail
+            },
+        ))
+    } else {
+        None
+    };
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        let mut obj = json!({
+            "host": host.as_str(),
+            "addresses": reports.iter().map(|(r, ms)| report_json(r, *ms)).collect::<Vec<_>>(),
+            "elapsed_ms": total_ms,
+        });
+        if let Some((msg, _)) = &lookup_problem {
+            obj["error"] = json!(msg);
+        }
+        writeln!(out, "{obj}")?;
+    } else if let Some((msg, _)) = &lookup_problem {
+        writeln!(out, "{}", output::problem_line(msg, style))?;
+    } else {
+        for (i, (report, ms)) in reports.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write!(
+                out,
+                "{}",
+                output::report(report, *ms, doh.endpoint().as_str(), style)
+            )?;
+        }
+    }
+    if let Some((_, verdict)) = lookup_problem {
+        return Ok(Exit::Verdict(verdict));
+    }
+    Ok(Exit::Verdict(Verdict::worst(
+        reports.iter().map(|(r, _)| r.verdict()),
+    )))
+}

@@ -1,0 +1,223 @@
+//! The full check of one sending address: FCrDNS, generic rDNS and, when given, the EHLO name.
+//!
+//! Questions that do not depend on each other go out together: the PTR query and the EHLO name's
+//! forward query start at once, then the forward queries of all PTR names start at once. A full
+//! check therefore waits for two round trips on its critical path (three only when an alias chain
+//! must be chased with a new question).
+
+use std::net::IpAddr;
+
+use futures::future::join;
+use serde::Serialize;
+
+use crate::advice;
+use crate::dns::Resolver;
+use crate::helo::{forward_of_helo, judge_helo, parse_helo, HeloCheck, HeloResult};
+use crate::iprev::{check_iprev, Iprev, IprevResult};
+use crate::resolve::Exchange;
+use crate::Finding;
+
+/// The overall verdict of a report or a set of reports; it orders as pass < temperror < fail, and
+/// the worst one wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every result is `pass`.
+    Pass,
+    /// Nothing failed, but something could not be evaluated (`temperror`).
+    #[serde(rename = "temperror")]
+    TempError,
+    /// Some result is `fail` or `permerror`.
+    Fail,
+}
+
+impl Verdict {
+    /// The worst of several verdicts (`Pass` for none).
+    pub fn worst(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
+        verdicts.into_iter().max().unwrap_or(Verdict::Pass)
+    }
+}
+
+/// Everything known about one sending address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The address checked (IPv4-mapped IPv6 is already IPv4).
+    pub ip: IpAddr,
+    /// The FCrDNS evaluation.
+    pub iprev: Iprev,
+    /// The EHLO check, when an EHLO line was given.
+    pub helo: Option<HeloCheck>,
+    /// What to tell the user, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Pass, temperror or fail, combining the iprev and EHLO results.
+    pub fn verdict(&self) -> Verdict {
+        let iprev = match self.iprev.result {
+            IprevResult::Pass => Verdict::Pass,
+            IprevResult::TempError => Verdict::TempError,
+            IprevResult::Fail | IprevResult::PermError => Verdict::Fail,
+        };
+        let helo = self.helo.as_ref().map(|h| match h.result {
+            HeloResult::Pass => Verdict::Pass,
+            HeloResult::TempError => Verdict::TempError,
+            HeloResult::Fail => Verdict::Fail,
+        });
+        Verdict::worst([iprev].into_iter().chain(helo))
+    }
+
+    /// Every DNS exchange behind the report, in the order the lookups were made.
+    pub fn exchanges(&self) -> Vec<&Exchange> {
+        let helo = self.helo.iter().filter_map(|h| h.forward.as_ref());
+        self.iprev
+            .lookups()
+            .chain(helo)
+            .flat_map(|l| l.exchanges.iter())
+            .collect()
+    }
+}
+
+/// Checks one sending address and, optionally, the EHLO line it sends.
+///
+/// ```
+/// # use sendercheck_core::*;
+/// # use std::future::Future;
+/// // A resolver that knows nothing: every name is NXDOMAIN.
+/// struct Empty;
+/// impl Resolver for Empty {
+///     fn query(&self, _: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
+///         async { Ok(Answer { rcode: Rcode::NxDomain, authenticated: false, records: vec![] }) }
+///     }
+/// }
+/// let ip = parse_ip("192.0.2.1").unwrap();
+/// let report = futures::executor::block_on(check(&Empty, ip, Some("EHLO mail.example.com")));
+/// assert_eq!(report.iprev.result, IprevResult::PermError);
+/// assert_eq!(report.verdict(), Verdict::Fail);
+/// assert!(report.findings.iter().any(|f| f.id == "iprev-no-ptr"));
+/// ```
+pub async fn check<R: Resolver>(resolver: &R, ip: IpAddr, helo: Option<&str>) -> Report {
+    let ip = crate::ip::canonical(ip);
+    let helo = helo.map(parse_helo);
+    let helo_forward = async {
+        match &helo {
+            Some(h) => forward_of_helo(resolver, h, ip).await,
+            None => None,
+        }
+    };
+    let (iprev, helo_forward) = join(check_iprev(resolver, ip), helo_forward).await;
+    let helo = helo.map(|h| judge_helo(h, helo_forward, &iprev));
+    let findings = advice::findings(&iprev, helo.as_ref());
+    Report {
+        ip,
+        iprev,
+        helo,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{Rcode, RecordType};
+    use crate::testing::{a, ptr, FixedResolver, RoundTrips};
+    use crate::{parse_ip, HeloKind};
+    use futures::executor::block_on;
+
+    const REV: &str = "10.2.0.192.in-addr.arpa";
+
+    fn testbed() -> FixedResolver {
+        FixedResolver::new()
+            .answer(
+                REV,
+                RecordType::Ptr,
+                Rcode::NoError,
+                vec![ptr(REV, "mail.example.com")],
+            )
+            .answer(
+                "mail.example.com",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("mail.example.com", "192.0.2.10")],
+            )
+            .answer(
+                "other.example.com",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("other.example.com", "198.51.100.7")],
+            )
+    }
+
+    fn run(helo: &str) -> Report {
+        block_on(check(
+            &testbed(),
+            parse_ip("192.0.2.10").unwrap(),
+            Some(helo),
+        ))
+    }
+
+    #[test]
+    fn full_check_takes_two_round_trips() {
+        let rt = RoundTrips::new(testbed());
+        let ip = parse_ip("192.0.2.10").unwrap();
+        let (report, rounds) = rt.run(check(&rt, ip, Some("EHLO other.example.com")));
+        assert_eq!(rounds, 2);
+        assert_eq!(report.exchanges().len(), 3);
+    }
+
+    #[test]
+    fn helo_results() {
+        let r = run("EHLO MAIL.example.com.");
+        let h = r.helo.as_ref().unwrap();
+        assert_eq!(
+            (h.result, h.matches_ptr, h.resolves_to_ip),
+            (HeloResult::Pass, true, Some(true))
+        );
+        assert_eq!(r.verdict(), Verdict::Pass);
+
+        let r = run("EHLO other.example.com");
+        let h = r.helo.as_ref().unwrap();
+        assert_eq!(
+            (h.result, h.matches_ptr, h.resolves_to_ip),
+            (HeloResult::Fail, false, Some(false))
+        );
+        assert!(r.findings.iter().any(|f| f.id == "helo-mismatch"));
+        assert_eq!(r.verdict(), Verdict::Fail);
+
+        let r = run("EHLO [192.0.2.10]");
+        let h = r.helo.as_ref().unwrap();
+        assert_eq!(
+            (h.helo.kind, h.result, h.resolves_to_ip),
+            (HeloKind::AddressLiteral, HeloResult::Fail, None)
+        );
+        assert!(r.findings.iter().any(|f| f.id == "helo-address-literal"));
+
+        let r = run("EHLO localhost");
+        assert!(r.findings.iter().any(|f| f.id == "helo-invalid"));
+    }
+
+    #[test]
+    fn helo_temperror_when_ptr_side_is_unknown() {
+        let fixed = FixedResolver::new().answer(REV, RecordType::Ptr, Rcode::ServFail, vec![]);
+        let r = block_on(check(
+            &fixed,
+            parse_ip("192.0.2.10").unwrap(),
+            Some("mail.example.com"),
+        ));
+        assert_eq!(r.helo.unwrap().result, HeloResult::TempError);
+        assert_eq!(r.iprev.result, IprevResult::TempError);
+    }
+
+    #[test]
+    fn verdict_order() {
+        assert_eq!(
+            Verdict::worst([Verdict::Pass, Verdict::TempError]),
+            Verdict::TempError
+        );
+        assert_eq!(
+            Verdict::worst([Verdict::Fail, Verdict::TempError]),
+            Verdict::Fail
+        );
+        assert_eq!(Verdict::worst([]), Verdict::Pass);
+    }
+}

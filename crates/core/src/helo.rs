@@ -1,0 +1,395 @@
+//! The EHLO/HELO name: parse what the user pasted, classify it, and compare it with reverse DNS.
+//!
+//! RFC 5321 §4.1.1.1: the argument of EHLO is the client's fully-qualified domain name, or an address
+//! literal (§4.1.3: `[192.0.2.1]`, `[IPv6:2001:db8::1]`) when it has none. Receivers go further:
+//! Postfix's `reject_invalid_helo_hostname`, `reject_non_fqdn_helo_hostname` and
+//! `reject_unknown_helo_hostname` refuse malformed, single-label and unresolvable names, and
+//! Fastmail's guidance is that the name match the sending IP's reverse DNS. The rule checked here is
+//! that last one: `pass` only for a fully-qualified name equal to a forward-confirmed PTR name.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::dns::Resolver;
+use crate::iprev::{forward_type, Iprev, IprevResult};
+use crate::name::shorten;
+use crate::resolve::{lookup, Lookup};
+use crate::DomainName;
+
+/// RFC 5321 §4.5.3.1.2: a domain is at most 255 octets.
+const MAX_ARGUMENT: usize = 255;
+
+/// What kind of argument the EHLO carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeloKind {
+    /// A syntactically valid fully-qualified host name.
+    Fqdn,
+    /// An address literal such as `[192.0.2.1]` or `[IPv6:2001:db8::1]`.
+    AddressLiteral,
+    /// Anything else.
+    Invalid,
+}
+
+/// Why an argument is invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// Nothing after the verb.
+    Empty,
+    /// An IP address without the brackets of an address literal.
+    BareIp(IpAddr),
+    /// One label only, e.g. `mailserver`.
+    SingleLabel,
+    /// `localhost` or a name under `.localhost`/`.localdomain`.
+    Localhost,
+    /// An underscore, e.g. `mail_1.example.com`.
+    Underscore,
+    /// Brackets around something that is not an address.
+    BadLiteral(String),
+    /// Not a name at all; the reason says why.
+    Junk(String),
+}
+
+impl Invalid {
+    /// One sentence saying what is wrong.
+    pub fn reason(&self) -> String {
+        match self {
+            Invalid::Empty => "nothing follows EHLO; RFC 5321 §4.1.1.1 requires the client's domain name".into(),
+            Invalid::BareIp(ip) => format!(
+                "it is a bare IP address; RFC 5321 §4.1.3 allows an address only as a literal in brackets ({}), and receivers treat a bare one as invalid",
+                literal_of(*ip)
+            ),
+            Invalid::SingleLabel => "it is a single label, not a fully-qualified domain name (RFC 5321 §2.3.5)".into(),
+            Invalid::Localhost => "it is `localhost`, which names every machine and identifies none".into(),
+            Invalid::Underscore => "it contains an underscore, which host names may not (RFC 1123 §2.1)".into(),
+            Invalid::BadLiteral(why) => format!("it is not a valid address literal: {why}"),
+            Invalid::Junk(why) => format!("it is not a domain name: {why}"),
+        }
+    }
+}
+
+/// The address literal for an address: `[192.0.2.1]` or `[IPv6:2001:db8::1]`.
+pub fn literal_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("[{v4}]"),
+        IpAddr::V6(v6) => format!("[IPv6:{v6}]"),
+    }
+}
+
+/// A parsed EHLO argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Helo {
+    /// The argument: for a name, lower case without a trailing dot; otherwise as written (shortened
+    /// if huge).
+    pub name: String,
+    /// Its kind.
+    pub kind: HeloKind,
+    /// The name, when the kind is [`HeloKind::Fqdn`].
+    pub domain: Option<DomainName>,
+    /// The address, when the kind is [`HeloKind::AddressLiteral`].
+    pub literal: Option<IpAddr>,
+    /// Why it is invalid, when it is.
+    pub invalid: Option<Invalid>,
+}
+
+/// Parses a pasted line: `EHLO x`, `HELO x`, a server's `250 x …` or `220 x …` line, or a bare name.
+/// Only the first non-empty line counts; the argument is its first word after the verb or code.
+///
+/// ```
+/// use sendercheck_core::{parse_helo, HeloKind};
+/// let h = parse_helo("EHLO Mail.Example.COM.");
+/// assert_eq!((h.name.as_str(), h.kind), ("mail.example.com", HeloKind::Fqdn));
+/// assert_eq!(parse_helo("250-[192.0.2.1] Hello").kind, HeloKind::AddressLiteral);
+/// assert_eq!(parse_helo("HELO mailserver").kind, HeloKind::Invalid);
+/// ```
+pub fn parse_helo(text: &str) -> Helo {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut words = line.split_whitespace();
+    let mut arg = words.next().unwrap_or("");
+    let verb = arg.to_ascii_uppercase();
+    if verb == "EHLO" || verb == "HELO" || verb == "LHLO" || verb == "220" || verb == "250" {
+        arg = words.next().unwrap_or("");
+    } else if let Some(rest) = arg
+        .strip_prefix("250-")
+        .or_else(|| arg.strip_prefix("220-"))
+    {
+        arg = rest;
+    }
+    classify(arg)
+}
+
+fn invalid(arg: &str, why: Invalid) -> Helo {
+    Helo {
+        name: shorten(arg),
+        kind: HeloKind::Invalid,
+        domain: None,
+        literal: None,
+        invalid: Some(why),
+    }
+}
+
+fn classify(arg: &str) -> Helo {
+    if arg.is_empty() {
+        return invalid(arg, Invalid::Empty);
+    }
+    if arg.len() > MAX_ARGUMENT {
+        return invalid(
+            arg,
+            Invalid::Junk(format!(
+                "it is {} characters long; a domain has at most 255 (RFC 5321 §4.5.3.1.2)",
+                arg.len()
+            )),
+        );
+    }
+    if arg.starts_with('[') {
+        return classify_literal(arg);
+    }
+    if let Ok(ip) = arg.parse::<IpAddr>() {
+        return invalid(arg, Invalid::BareIp(ip));
+    }
+    let lower = arg.to_lowercase();
+    let bare = lower.strip_suffix('.').unwrap_or(&lower);
+    if bare == "localhost"
+        || bare.ends_with(".localhost")
+        || bare == "localhost.localdomain"
+        || bare.ends_with(".localdomain")
+    {
+        return invalid(bare, Invalid::Localhost);
+    }
+    if bare.contains('_') {
+        return invalid(bare, Invalid::Underscore);
+    }
+    let name = match DomainName::parse(bare) {
+        Ok(n) => n,
+        Err(crate::Error::InvalidName { reason, .. }) => {
+            return invalid(arg, Invalid::Junk(reason))
+        }
+        Err(e) => return invalid(arg, Invalid::Junk(e.to_string())),
+    };
+    if let Some(why) = name.host_name_problem() {
+        return invalid(name.as_str(), Invalid::Junk(why));
+    }
+    if name.label_count() < 2 {
+        return invalid(name.as_str(), Invalid::SingleLabel);
+    }
+    Helo {
+        name: name.to_string(),
+        kind: HeloKind::Fqdn,
+        domain: Some(name),
+        literal: None,
+        invalid: None,
+    }
+}
+
+/// RFC 5321 §4.1.3: `[` IPv4-address-literal `]` or `[IPv6:` IPv6-addr `]`.
+fn classify_literal(arg: &str) -> Helo {
+    let Some(inner) = arg.strip_prefix('[').and_then(|s| s.strip_suffix(']')) else {
+        return invalid(
+            arg,
+            Invalid::BadLiteral("the closing `]` is missing".into()),
+        );
+    };
+    let literal = |ip: IpAddr| Helo {
+        name: arg.to_string(),
+        kind: HeloKind::AddressLiteral,
+        domain: None,
+        literal: Some(ip),
+        invalid: None,
+    };
+    if let Some(v6) = crate::ip::strip_prefix_ignore_case(inner, "ipv6:") {
+        return match v6.parse::<std::net::Ipv6Addr>() {
+            Ok(v6) => literal(IpAddr::V6(v6)),
+            Err(_) => invalid(
+                arg,
+                Invalid::BadLiteral(format!("`{}` is not an IPv6 address", shorten(v6))),
+            ),
+        };
+    }
+    match inner.parse::<std::net::Ipv4Addr>() {
+        Ok(v4) => literal(IpAddr::V4(v4)),
+        Err(_) if inner.parse::<std::net::Ipv6Addr>().is_ok() => invalid(
+            arg,
+            Invalid::BadLiteral(
+                "an IPv6 literal needs the `IPv6:` tag, as in `[IPv6:2001:db8::1]`".into(),
+            ),
+        ),
+        Err(_) => invalid(
+            arg,
+            Invalid::BadLiteral(format!("`{}` is not an IPv4 address", shorten(inner))),
+        ),
+    }
+}
+
+/// The EHLO check's result word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeloResult {
+    /// A fully-qualified name equal to a forward-confirmed PTR name.
+    Pass,
+    /// Anything else that is known for certain.
+    Fail,
+    /// The PTR side could not be evaluated, so the match is unknown.
+    #[serde(rename = "temperror")]
+    TempError,
+}
+
+impl HeloResult {
+    /// The result word (`pass`, `fail`, `temperror`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeloResult::Pass => "pass",
+            HeloResult::Fail => "fail",
+            HeloResult::TempError => "temperror",
+        }
+    }
+}
+
+/// The EHLO check of one address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeloCheck {
+    /// The parsed argument.
+    pub helo: Helo,
+    /// The name's own forward lookup in the address's family (only for a fully-qualified name).
+    pub forward: Option<Lookup>,
+    /// True when the name equals a forward-confirmed PTR name.
+    pub matches_ptr: bool,
+    /// Whether the name's forward lookup contains the address; `None` when not looked up or when
+    /// the lookup failed transiently.
+    pub resolves_to_ip: Option<bool>,
+    /// The result.
+    pub result: HeloResult,
+}
+
+/// Looks up the EHLO name's own address records (A for an IPv4 sender, AAAA for IPv6), if it is a name.
+pub async fn forward_of_helo<R: Resolver>(resolver: &R, helo: &Helo, ip: IpAddr) -> Option<Lookup> {
+    match &helo.domain {
+        Some(name) => Some(lookup(resolver, name.clone(), forward_type(ip)).await),
+        None => None,
+    }
+}
+
+/// Judges the EHLO name against the FCrDNS evaluation of the same address.
+pub fn judge_helo(helo: Helo, forward: Option<Lookup>, iprev: &Iprev) -> HeloCheck {
+    let matches_ptr =
+        helo.kind == HeloKind::Fqdn && iprev.confirmed().iter().any(|c| *c == helo.name);
+    let resolves_to_ip = forward.as_ref().and_then(|f| {
+        if f.outcome.is_temporary() {
+            None
+        } else {
+            Some(f.addresses().contains(&iprev.ip))
+        }
+    });
+    let result = if matches_ptr {
+        HeloResult::Pass
+    } else if helo.kind == HeloKind::Fqdn && iprev.result == IprevResult::TempError {
+        HeloResult::TempError
+    } else {
+        HeloResult::Fail
+    };
+    HeloCheck {
+        helo,
+        forward,
+        matches_ptr,
+        resolves_to_ip,
+        result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(s: &str) -> (String, HeloKind) {
+        let h = parse_helo(s);
+        (h.name, h.kind)
+    }
+
+    #[test]
+    fn forms_of_input() {
+        for input in [
+            "EHLO mail.example.com",
+            "ehlo mail.example.com",
+            "HELO Mail.Example.Com.",
+            "mail.example.com",
+            "  mail.example.com  \n",
+            "250-mail.example.com Hello client [192.0.2.1]",
+            "250 mail.example.com",
+            "220 mail.example.com ESMTP Postfix",
+            "\n\nEHLO mail.example.com\r\nMAIL FROM:<a@b>",
+        ] {
+            assert_eq!(
+                kind(input),
+                ("mail.example.com".into(), HeloKind::Fqdn),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn literals() {
+        let h = parse_helo("EHLO [192.0.2.1]");
+        assert_eq!(h.kind, HeloKind::AddressLiteral);
+        assert_eq!(h.literal, Some("192.0.2.1".parse().unwrap()));
+        assert_eq!(
+            parse_helo("EHLO [IPv6:2001:db8::1]").kind,
+            HeloKind::AddressLiteral
+        );
+        assert_eq!(
+            parse_helo("EHLO [ipv6:2001:DB8::1]").kind,
+            HeloKind::AddressLiteral
+        );
+        let bad = |s: &str| parse_helo(s).invalid.unwrap().reason();
+        assert_eq!(bad("EHLO [2001:db8::1]"), "it is not a valid address literal: an IPv6 literal needs the `IPv6:` tag, as in `[IPv6:2001:db8::1]`");
+        assert_eq!(
+            bad("EHLO [192.0.2.300]"),
+            "it is not a valid address literal: `192.0.2.300` is not an IPv4 address"
+        );
+        assert_eq!(
+            bad("EHLO [192.0.2.1"),
+            "it is not a valid address literal: the closing `]` is missing"
+        );
+    }
+
+    #[test]
+    fn invalid_kinds_with_reasons() {
+        let why = |s: &str| {
+            let h = parse_helo(s);
+            assert_eq!(h.kind, HeloKind::Invalid, "{s}");
+            h.invalid.unwrap()
+        };
+        assert_eq!(why("EHLO"), Invalid::Empty);
+        assert_eq!(why(""), Invalid::Empty);
+        assert_eq!(
+            why("EHLO 192.0.2.1"),
+            Invalid::BareIp("192.0.2.1".parse().unwrap())
+        );
+        assert_eq!(why("EHLO mailserver"), Invalid::SingleLabel);
+        assert_eq!(why("EHLO localhost"), Invalid::Localhost);
+        assert_eq!(why("EHLO localhost.localdomain"), Invalid::Localhost);
+        assert_eq!(why("EHLO mail_1.example.com"), Invalid::Underscore);
+        assert!(matches!(why("EHLO mail..example.com"), Invalid::Junk(_)));
+        assert!(matches!(why("EHLO -mail.example.com"), Invalid::Junk(_)));
+        assert!(matches!(why("EHLO m@il.example.com"), Invalid::Junk(_)));
+        assert!(matches!(
+            why(&format!("EHLO {}", "a".repeat(300))),
+            Invalid::Junk(_)
+        ));
+        assert_eq!(
+            why("EHLO 192.0.2.1").clone().reason(),
+            "it is a bare IP address; RFC 5321 §4.1.3 allows an address only as a literal in brackets ([192.0.2.1]), and receivers treat a bare one as invalid"
+        );
+    }
+
+    #[test]
+    fn idn_names_become_a_labels() {
+        assert_eq!(
+            kind("EHLO mail.bücher.example"),
+            ("mail.xn--bcher-kva.example".into(), HeloKind::Fqdn)
+        );
+    }
+}

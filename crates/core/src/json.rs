@@ -1,0 +1,175 @@
+//! The JSON form of a report: the schema of `sendercheck --json` and of the page's JSON export.
+//!
+//! ```json
+//! {"ip": "192.0.2.10",
+//!  "verdict": "pass",
+//!  "iprev": {"result": "pass", "ptr": ["mail.example.com"], "confirmed": ["mail.example.com"], "generic": false},
+//!  "helo": {"name": "mail.example.com", "kind": "fqdn", "matches_ptr": true, "resolves_to_ip": true, "result": "pass"},
+//!  "findings": [{"id": "iprev-pass", "check": "iprev", "severity": "ok", "title": "…", "detail": "…", "fix": "",
+//!                "refs": [{"title": "RFC 8601 §3 (iprev)", "url": "https://…"}]}],
+//!  "queries": [{"name": "10.2.0.192.in-addr.arpa", "type": "PTR", "rcode": "NOERROR", "ad": false,
+//!               "answers": [{"name": "…", "type": "PTR", "ttl": 300, "data": "mail.example.com"}]}],
+//!  "elapsed_ms": 41}
+//! ```
+//!
+//! `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
+//! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
+//! `rcode`/`ad`/`answers`. Fields are only ever added, never renamed.
+
+use serde::Serialize;
+
+use crate::check::{Report, Verdict};
+use crate::dns::{Rcode, Record};
+use crate::helo::{HeloKind, HeloResult};
+use crate::iprev::IprevResult;
+use crate::resolve::Exchange;
+use crate::{Finding, RecordType};
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    ip: String,
+    verdict: Verdict,
+    iprev: IprevJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    helo: Option<HeloJson<'a>>,
+    findings: &'a [Finding],
+    queries: Vec<QueryJson<'a>>,
+    elapsed_ms: u64,
+}
+
+#[derive(Serialize)]
+struct IprevJson<'a> {
+    result: IprevResult,
+    ptr: Vec<&'a str>,
+    confirmed: Vec<&'a str>,
+    generic: bool,
+}
+
+#[derive(Serialize)]
+struct HeloJson<'a> {
+    name: &'a str,
+    kind: HeloKind,
+    matches_ptr: bool,
+    resolves_to_ip: Option<bool>,
+    result: HeloResult,
+}
+
+#[derive(Serialize)]
+struct QueryJson<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    rtype: RecordType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rcode: Option<Rcode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ad: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answers: Option<&'a [Record]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl<'a> From<&'a Exchange> for QueryJson<'a> {
+    fn from(e: &'a Exchange) -> Self {
+        let (rcode, ad, answers, error) = match &e.result {
+            Ok(a) => (
+                Some(a.rcode),
+                Some(a.authenticated),
+                Some(a.records.as_slice()),
+                None,
+            ),
+            Err(err) => (None, None, None, Some(err.to_string())),
+        };
+        QueryJson {
+            name: e.question.name.as_str(),
+            rtype: e.question.rtype,
+            rcode,
+            ad,
+            answers,
+            error,
+        }
+    }
+}
+
+/// The report as a JSON value; `elapsed_ms` is the wall time the caller measured.
+pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
+    let json = ReportJson {
+        ip: report.ip.to_string(),
+        verdict: report.verdict(),
+        iprev: IprevJson {
+            result: report.iprev.result,
+            ptr: report.iprev.ptr(),
+            confirmed: report.iprev.confirmed(),
+            generic: report.iprev.generic(),
+        },
+        helo: report.helo.as_ref().map(|h| HeloJson {
+            name: &h.helo.name,
+            kind: h.helo.kind,
+            matches_ptr: h.matches_ptr,
+            resolves_to_ip: h.resolves_to_ip,
+            result: h.result,
+        }),
+        findings: &report.findings,
+        queries: report
+            .exchanges()
+            .into_iter()
+            .map(QueryJson::from)
+            .collect(),
+        elapsed_ms,
+    };
+    serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::RecordType;
+    use crate::testing::{a, ptr, FixedResolver};
+    use crate::{check, parse_ip};
+    use futures::executor::block_on;
+
+    #[test]
+    fn schema() {
+        let rev = "10.2.0.192.in-addr.arpa";
+        let r = FixedResolver::new()
+            .answer(
+                rev,
+                RecordType::Ptr,
+                Rcode::NoError,
+                vec![ptr(rev, "mail.example.com")],
+            )
+            .answer(
+                "mail.example.com",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("mail.example.com", "192.0.2.10")],
+            );
+        let report = block_on(check(
+            &r,
+            parse_ip("::ffff:192.0.2.10").unwrap(),
+            Some("EHLO Mail.Example.com"),
+        ));
+        let j = report_json(&report, 12);
+        assert_eq!(j["ip"], "192.0.2.10");
+        assert_eq!(j["verdict"], "pass");
+        assert_eq!(j["iprev"]["result"], "pass");
+        assert_eq!(j["iprev"]["ptr"], serde_json::json!(["mail.example.com"]));
+        assert_eq!(
+            j["iprev"]["confirmed"],
+            serde_json::json!(["mail.example.com"])
+        );
+        assert_eq!(j["iprev"]["generic"], false);
+        assert_eq!(
+            j["helo"],
+            serde_json::json!({"name": "mail.example.com", "kind": "fqdn", "matches_ptr": true, "resolves_to_ip": true, "result": "pass"})
+        );
+        assert_eq!(j["elapsed_ms"], 12);
+        let f = &j["findings"][0];
+        for key in ["id", "severity", "title", "detail", "fix", "refs"] {
+            assert!(!f[key].is_null(), "finding lacks {key}");
+        }
+        assert_eq!(j["queries"][0]["type"], "PTR");
+        assert_eq!(j["queries"][0]["answers"][0]["data"], "mail.example.com");
+        assert_eq!(j["queries"].as_array().unwrap().len(), 3);
+    }
+}

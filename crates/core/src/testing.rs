@@ -1,0 +1,148 @@
+//! Test resolvers: fixed answers, served either at once or in explicit network round trips.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use crate::dns::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError, Resolver};
+
+pub fn rec(name: &str, rtype: RecordType, data: RData) -> Record {
+    Record {
+        name: name.into(),
+        rtype,
+        ttl: 300,
+        data,
+    }
+}
+pub fn a(name: &str, ip: &str) -> Record {
+    rec(name, RecordType::A, RData::A(ip.parse().unwrap()))
+}
+pub fn aaaa(name: &str, ip: &str) -> Record {
+    rec(name, RecordType::Aaaa, RData::Aaaa(ip.parse().unwrap()))
+}
+pub fn ptr(name: &str, target: &str) -> Record {
+    rec(name, RecordType::Ptr, RData::Ptr(target.into()))
+}
+pub fn cname(name: &str, target: &str) -> Record {
+    rec(name, RecordType::Cname, RData::Cname(target.into()))
+}
+
+/// Answers from a table; NOERROR with no records for anything not in it.
+#[derive(Default, Clone)]
+pub struct FixedResolver {
+    table: HashMap<(String, RecordType), Result<Answer, ResolveError>>,
+    pub asked: Rc<RefCell<Vec<Question>>>,
+}
+
+impl FixedResolver {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn answer(
+        mut self,
+        name: &str,
+        rtype: RecordType,
+        rcode: Rcode,
+        records: Vec<Record>,
+    ) -> Self {
+        let answer = Answer {
+            rcode,
+            authenticated: false,
+            records,
+        };
+        self.table.insert((name.into(), rtype), Ok(answer));
+        self
+    }
+    pub fn error(mut self, name: &str, rtype: RecordType, err: ResolveError) -> Self {
+        self.table.insert((name.into(), rtype), Err(err));
+        self
+    }
+    fn reply(&self, q: &Question) -> Result<Answer, ResolveError> {
+        self.asked.borrow_mut().push(q.clone());
+        self.table
+            .get(&(q.name.to_string(), q.rtype))
+            .cloned()
+            .unwrap_or(Ok(Answer {
+                rcode: Rcode::NoError,
+                authenticated: false,
+                records: vec![],
+            }))
+    }
+}
+
+impl Resolver for FixedResolver {
+    fn query(&self, q: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
+        let reply = self.reply(q);
+        async move { reply }
+    }
+}
+
+type Slot = Rc<(Cell<bool>, RefCell<Option<Waker>>)>;
+
+/// Holds every question until the test driver ends the current network round trip, so a test can
+/// count how many round trips lie on a check's critical path.
+pub struct RoundTrips {
+    fixed: FixedResolver,
+    in_flight: RefCell<Vec<Slot>>,
+}
+
+struct Delayed {
+    slot: Slot,
+    reply: Option<Result<Answer, ResolveError>>,
+}
+
+impl Future for Delayed {
+    type Output = Result<Answer, ResolveError>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.slot.0.get() {
+            Poll::Ready(self.reply.take().expect("polled after completion"))
+        } else {
+            *self.slot.1.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+impl Resolver for RoundTrips {
+    fn query(&self, q: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
+        let slot: Slot = Rc::new((Cell::new(false), RefCell::new(None)));
+        self.in_flight.borrow_mut().push(slot.clone());
+        Delayed {
+            slot,
+            reply: Some(self.fixed.reply(q)),
+        }
+    }
+}
+
+impl RoundTrips {
+    pub fn new(fixed: FixedResolver) -> Self {
+        RoundTrips {
+            fixed,
+            in_flight: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Runs `fut` to completion; returns its output and the number of round trips it waited for.
+    pub fn run<F: Future>(&self, fut: F) -> (F::Output, usize) {
+        let mut fut = pin!(fut);
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut rounds = 0;
+        loop {
+            if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+                return (out, rounds);
+            }
+            let wave: Vec<Slot> = self.in_flight.borrow_mut().drain(..).collect();
+            assert!(
+                !wave.is_empty(),
+                "the check is stuck with no question in flight"
+            );
+            rounds += 1;
+            for slot in wave {
+                slot.0.set(true);
+            }
+        }
+    }
+}
