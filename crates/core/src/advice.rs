@@ -336,18 +336,30 @@ fn generic_findings(iprev: &Iprev, out: &mut Vec<Finding>) {
 }
 
 /// How to make the server announce a name that matches its reverse DNS: the confirmed PTR name if
-/// there is one, otherwise one name published both ways and announced.
+/// it is a proper one; otherwise one name (the EHLO name when it is a real name) published both ways
+/// and announced.
 fn announce_fix(iprev: &Iprev, h: &HeloCheck) -> String {
     let ip = iprev.ip;
-    if let Some(c) = iprev.confirmed().first() {
+    let proper = iprev.names.iter().find(|n| n.confirmed && !n.generic.generic);
+    if let Some(n) = proper {
         return format!(
-            "Announce the forward-confirmed reverse DNS name `{c}`:\n{}",
-            helo_settings(c)
+            "Announce the forward-confirmed reverse DNS name `{}`:\n{}",
+            n.name,
+            helo_settings(&n.name)
         );
     }
-    let name = best_name(iprev, Some(h));
+    let name = if h.helo.kind == HeloKind::Fqdn {
+        h.helo.name.as_str()
+    } else {
+        best_name(iprev, Some(h))
+    };
+    let why = if iprev.confirmed().is_empty() {
+        format!("{ip} has no forward-confirmed reverse DNS name yet.")
+    } else {
+        format!("The reverse DNS name of {ip} looks generic, so announcing it does not help.")
+    };
     format!(
-        "{ip} has no forward-confirmed reverse DNS name yet. Give the server one name, publish it both ways and announce it:\n{}\n{}\n{}",
+        "{why} Give the server one name, publish it both ways and announce it:\n{}\n{}\n{}",
         ptr_record(ip, name),
         address_record(ip, name),
         helo_settings(name)
@@ -458,7 +470,7 @@ fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
                     Severity::Info,
                     format!("EHLO name `{}` resolves to {}, not {ip}", h.helo.name, list.join(", ")),
                     "The name exists, so Postfix's reject_unknown_helo_hostname accepts it, but it names another host than the one sending.".into(),
-                    announce_fix(iprev, h),
+                    String::new(),
                     &[refs::POSTFIX_UNKNOWN_HELO],
                 ));
             }
@@ -473,7 +485,11 @@ fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
                         h.helo.name,
                         outcome.describe(rtype)
                     ),
-                    announce_fix(iprev, h),
+                    format!(
+                        "If `{}` is this server's name, publish its address record:\n{}",
+                        h.helo.name,
+                        address_record(ip, &h.helo.name)
+                    ),
                     &[refs::POSTFIX_UNKNOWN_HELO],
                 ));
             }
