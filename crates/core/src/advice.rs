@@ -340,7 +340,10 @@ fn generic_findings(iprev: &Iprev, out: &mut Vec<Finding>) {
 /// and announced.
 fn announce_fix(iprev: &Iprev, h: &HeloCheck) -> String {
     let ip = iprev.ip;
-    let proper = iprev.names.iter().find(|n| n.confirmed && !n.generic.generic);
+    let proper = iprev
+        .names
+        .iter()
+        .find(|n| n.confirmed && !n.generic.generic);
     if let Some(n) = proper {
         return format!(
             "Announce the forward-confirmed reverse DNS name `{}`:\n{}",
