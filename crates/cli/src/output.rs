@@ -66,8 +66,8 @@ pub fn verdict_line(report: &Report, style: Style) -> String {
 }
 
 /// A problem that prevented any check, in the verdict line's place.
-pub fn problem_line(msg: &str, style: Style) -> String {
-    format!("{} {msg}", style.verdict(Verdict::Fail))
+pub fn problem_line(msg: &str, verdict: Verdict, style: Style) -> String {
+    format!("{} {msg}", style.verdict(verdict))
 }
 
 fn finding(out: &mut String, f: &Finding, style: Style) {

@@ -7,10 +7,9 @@ use std::time::Instant;
 use anyhow::Context;
 use futures::stream::{self, StreamExt};
 use sendercheck_core::{
-    check, lookup, parse_ip, report_json, DomainName, RecordType, Report, Verdict,
+    check, check_host, host_json, parse_ip, report_json, DomainName, Report, Verdict,
 };
 use sendercheck_doh::DohClient;
-use serde_json::json;
 
 use crate::output::{self, Style};
 use crate::{Exit, Options};
@@ -126,73 +125,39 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Exit> {
 
 /// `sendercheck host NAME`: every A and AAAA address of the name.
 pub async fn host(name: &str, opts: &Options, style: Style) -> anyhow::Result<Exit> {
-    let host = match DomainName::parse(name) {
-        Ok(n) => n,
-        Err(e) => return Ok(Exit::BadInput(e.to_string())),
-    };
     if parse_ip(name).is_ok() {
         return Ok(Exit::BadInput(format!(
             "`{name}` is an IP address; check it with `sendercheck ip {name}`"
         )));
     }
+    let host = match DomainName::parse(name) {
+        Ok(n) => n,
+        Err(e) => return Ok(Exit::BadInput(e.to_string())),
+    };
     let doh = client(opts)?;
     let start = Instant::now();
-    let (v4, v6) = futures::join!(
-        lookup(&doh, host.clone(), RecordType::A),
-        lookup(&doh, host.clone(), RecordType::Aaaa)
-    );
-    let mut addresses = v4.addresses();
-    addresses.extend(v6.addresses());
-    let helo = opts.helo.as_deref();
-    let reports: Vec<(Report, u64)> =
-        futures::future::join_all(addresses.iter().map(|ip| timed(&doh, *ip, helo))).await;
-    let total_ms = start.elapsed().as_millis() as u64;
-    let lookup_problem = if addresses.is_empty() {
-        let temporary = v4.outcome.is_temporary() || v6.outcome.is_temporary();
-        Some((
-            format!(
-                "{host} has no address to check: A: {}; AAAA: {}",
-                v4.outcome.describe(RecordType::A),
-                v6.outcome.describe(RecordType::Aaaa)
-            ),
-            if temporary {
-                Verdict::TempError
-            } else {
-                Verdict::Fail
-            },
-        ))
-    } else {
-        None
-    };
+    let report = check_host(&doh, host, opts.helo.as_deref()).await;
+    let ms = start.elapsed().as_millis() as u64;
     let mut out = std::io::stdout().lock();
     if opts.json {
-        let mut obj = json!({
-            "host": host.as_str(),
-            "addresses": reports.iter().map(|(r, ms)| report_json(r, *ms)).collect::<Vec<_>>(),
-            "elapsed_ms": total_ms,
-        });
-        if let Some((msg, _)) = &lookup_problem {
-            obj["error"] = json!(msg);
-        }
-        writeln!(out, "{obj}")?;
-    } else if let Some((msg, _)) = &lookup_problem {
-        writeln!(out, "{}", output::problem_line(msg, style))?;
+        writeln!(out, "{}", host_json(&report, ms))?;
+    } else if let Some(problem) = report.problem() {
+        writeln!(
+            out,
+            "{}",
+            output::problem_line(&problem, report.verdict(), style)
+        )?;
     } else {
-        for (i, (report, ms)) in reports.iter().enumerate() {
+        for (i, r) in report.reports.iter().enumerate() {
             if i > 0 {
                 writeln!(out)?;
             }
             write!(
                 out,
                 "{}",
-                output::report(report, *ms, doh.endpoint().as_str(), style)
+                output::report(r, ms, doh.endpoint().as_str(), style)
             )?;
         }
     }
-    if let Some((_, verdict)) = lookup_problem {
-        return Ok(Exit::Verdict(verdict));
-    }
-    Ok(Exit::Verdict(Verdict::worst(
-        reports.iter().map(|(r, _)| r.verdict()),
-    )))
+    Ok(Exit::Verdict(report.verdict()))
 }

@@ -373,7 +373,12 @@ fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
     let ip = iprev.ip;
     let rtype = iprev.forward_type();
     let confirmed = iprev.confirmed();
-    let helo_refs = [refs::RFC5321_EHLO, refs::POSTFIX_HELO, refs::EXIM_HELO];
+    let helo_refs = [
+        refs::RFC5321_EHLO,
+        refs::FASTMAIL,
+        refs::POSTFIX_HELO,
+        refs::EXIM_HELO,
+    ];
     match h.helo.kind {
         HeloKind::Invalid => {
             let why = h
@@ -408,7 +413,7 @@ fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
                     literal_of(ip)
                 ),
                 announce_fix(iprev, h),
-                &[refs::RFC5321_LITERAL, refs::POSTFIX_HELO, refs::EXIM_HELO],
+                &[refs::RFC5321_LITERAL, refs::FASTMAIL, refs::POSTFIX_HELO, refs::EXIM_HELO],
             ));
         }
         HeloKind::Fqdn if h.result == HeloResult::Pass => {
@@ -422,7 +427,7 @@ fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
                     h.helo.name
                 ),
                 String::new(),
-                &[refs::RFC5321_EHLO],
+                &[refs::RFC5321_EHLO, refs::FASTMAIL],
             ));
         }
         HeloKind::Fqdn if h.result == HeloResult::TempError => {

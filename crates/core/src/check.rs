@@ -209,6 +209,21 @@ mod tests {
     }
 
     #[test]
+    fn headlines_name_the_receivers() {
+        let h = |helo: &str| crate::headline(&run(helo)).text;
+        assert!(h("EHLO mail.example.com").starts_with("Accepted: Gmail, Yahoo and Fastmail"));
+        assert!(
+            h("EHLO other.example.com").starts_with("Accepted by Gmail and Yahoo, but Fastmail")
+        );
+        assert!(h("EHLO localhost").starts_with("Will be rejected by many receivers"));
+        let fixed = FixedResolver::new().answer(REV, RecordType::Ptr, Rcode::NxDomain, vec![]);
+        let r = block_on(check(&fixed, parse_ip("192.0.2.10").unwrap(), None));
+        assert!(crate::headline(&r)
+            .text
+            .starts_with("Will be rejected: 192.0.2.10 has no reverse DNS"));
+    }
+
+    #[test]
     fn verdict_order() {
         assert_eq!(
             Verdict::worst([Verdict::Pass, Verdict::TempError]),

@@ -105,6 +105,11 @@ pub mod refs {
         title: "Yahoo sender best practices",
         url: "https://senders.yahooinc.com/best-practices/",
     };
+    /// Fastmail's SMTP-stage checks (HELO and reverse DNS).
+    pub const FASTMAIL: Reference = Reference {
+        title: "Fastmail SMTP checks",
+        url: "https://www.fastmail.com/help/technical/smtpchecks.html",
+    };
     /// Postfix `smtp_helo_name`.
     pub const POSTFIX_HELO: Reference = Reference {
         title: "Postfix smtp_helo_name",

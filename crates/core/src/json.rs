@@ -91,6 +91,21 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
     }
 }
 
+/// A host check as JSON: `{"host": …, "addresses": [report_json of each], "elapsed_ms": …}`, plus
+/// `"error"` when the host has no address to check.
+pub fn host_json(report: &crate::HostReport, elapsed_ms: u64) -> serde_json::Value {
+    let mut obj = serde_json::json!({
+        "host": report.host.as_str(),
+        "verdict": report.verdict(),
+        "addresses": report.reports.iter().map(|r| report_json(r, elapsed_ms)).collect::<Vec<_>>(),
+        "elapsed_ms": elapsed_ms,
+    });
+    if let Some(problem) = report.problem() {
+        obj["error"] = serde_json::Value::String(problem);
+    }
+    obj
+}
+
 /// The report as a JSON value; `elapsed_ms` is the wall time the caller measured.
 pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
     let json = ReportJson {

@@ -29,11 +29,14 @@ mod error;
 mod finding;
 pub mod generic;
 mod helo;
+mod host;
 mod ip;
 mod iprev;
 mod json;
+mod markdown;
 mod name;
 mod resolve;
+mod summary;
 #[cfg(test)]
 mod testing;
 
@@ -43,8 +46,11 @@ pub use dns::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError, 
 pub use error::Error;
 pub use finding::{refs, Area, Finding, Reference, Severity};
 pub use helo::{literal_of, parse_helo, Helo, HeloCheck, HeloKind, HeloResult, Invalid};
+pub use host::{check_host, HostReport};
 pub use ip::{canonical, non_public_reason, parse_ip, reverse_name};
 pub use iprev::{check_iprev, forward_type, Iprev, IprevResult, PtrName, MAX_PTR_NAMES};
-pub use json::report_json;
+pub use json::{host_json, report_json};
+pub use markdown::report_markdown;
 pub use name::DomainName;
 pub use resolve::{lookup, Exchange, Lookup, Outcome, MAX_CNAME_HOPS, MAX_QUERIES};
+pub use summary::{headline, Headline};

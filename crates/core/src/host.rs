@@ -1,0 +1,133 @@
+//! Checking a host name: every address in its A and AAAA records, each as a sending IP.
+
+use futures::future::{join, join_all};
+
+use crate::check::{check, Report, Verdict};
+use crate::dns::{RecordType, Resolver};
+use crate::resolve::{lookup, Lookup};
+use crate::DomainName;
+
+/// The check of every address of one host name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostReport {
+    /// The name checked.
+    pub host: DomainName,
+    /// Its A lookup.
+    pub a: Lookup,
+    /// Its AAAA lookup.
+    pub aaaa: Lookup,
+    /// One report per address, A records first, in answer order.
+    pub reports: Vec<Report>,
+}
+
+impl HostReport {
+    /// Why no address could be checked, when none could.
+    pub fn problem(&self) -> Option<String> {
+        if !self.reports.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{} has no address to check: A: {}; AAAA: {}",
+            self.host,
+            self.a.outcome.describe(RecordType::A),
+            self.aaaa.outcome.describe(RecordType::Aaaa)
+        ))
+    }
+
+    /// The worst verdict over all addresses; with no address, `temperror` if a lookup failed
+    /// transiently, else `fail`.
+    pub fn verdict(&self) -> Verdict {
+        if self.reports.is_empty() {
+            return if self.a.outcome.is_temporary() || self.aaaa.outcome.is_temporary() {
+                Verdict::TempError
+            } else {
+                Verdict::Fail
+            };
+        }
+        Verdict::worst(self.reports.iter().map(Report::verdict))
+    }
+}
+
+/// Looks up the host's A and AAAA records at once, then checks every address at once.
+pub async fn check_host<R: Resolver>(
+    resolver: &R,
+    host: DomainName,
+    helo: Option<&str>,
+) -> HostReport {
+    let (a, aaaa) = join(
+        lookup(resolver, host.clone(), RecordType::A),
+        lookup(resolver, host.clone(), RecordType::Aaaa),
+    )
+    .await;
+    let mut addresses = a.addresses();
+    for ip in aaaa.addresses() {
+        if !addresses.contains(&ip) {
+            addresses.push(ip);
+        }
+    }
+    let reports = join_all(addresses.into_iter().map(|ip| check(resolver, ip, helo))).await;
+    HostReport {
+        host,
+        a,
+        aaaa,
+        reports,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::Rcode;
+    use crate::testing::{a, aaaa, FixedResolver, RoundTrips};
+    use futures::executor::block_on;
+
+    fn name(s: &str) -> DomainName {
+        DomainName::parse(s).unwrap()
+    }
+
+    #[test]
+    fn every_address_in_three_round_trips() {
+        let fixed = FixedResolver::new()
+            .answer(
+                "mail.example",
+                RecordType::A,
+                Rcode::NoError,
+                vec![
+                    a("mail.example", "192.0.2.1"),
+                    a("mail.example", "192.0.2.2"),
+                ],
+            )
+            .answer(
+                "mail.example",
+                RecordType::Aaaa,
+                Rcode::NoError,
+                vec![aaaa("mail.example", "2001:db8::1")],
+            );
+        let rt = RoundTrips::new(fixed);
+        let (h, rounds) = rt.run(check_host(&rt, name("mail.example"), None));
+        let ips: Vec<String> = h.reports.iter().map(|r| r.ip.to_string()).collect();
+        assert_eq!(ips, vec!["192.0.2.1", "192.0.2.2", "2001:db8::1"]);
+        // Host lookup, then PTR lookups; no PTR published, so no third trip.
+        assert_eq!(rounds, 2);
+        assert_eq!(h.verdict(), Verdict::Fail);
+        assert_eq!(h.problem(), None);
+    }
+
+    #[test]
+    fn no_address() {
+        let r = FixedResolver::new()
+            .answer("gone.example", RecordType::A, Rcode::NxDomain, vec![])
+            .answer("gone.example", RecordType::Aaaa, Rcode::NxDomain, vec![]);
+        let h = block_on(check_host(&r, name("gone.example"), None));
+        assert_eq!(h.verdict(), Verdict::Fail);
+        assert_eq!(
+            h.problem().unwrap(),
+            "gone.example has no address to check: A: the name does not exist (NXDOMAIN); AAAA: the name does not exist (NXDOMAIN)"
+        );
+        let r = FixedResolver::new().answer("sf.example", RecordType::A, Rcode::ServFail, vec![]);
+        assert_eq!(
+            block_on(check_host(&r, name("sf.example"), None)).verdict(),
+            Verdict::TempError
+        );
+    }
+}
