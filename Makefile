@@ -42,10 +42,11 @@ tools: rust-target trunk wasm-bindgen npm-tools
 # ---- the page ----------------------------------------------------------------------------------
 
 serve: tools
-	trunk serve --release --address 127.0.0.1 --port 8080
+	trunk serve --release --no-autoreload --address 127.0.0.1 --port 8080
 
+# Relative asset URLs (--public-url ./), so dist/ works under any sub-path (GitHub project pages).
 build: tools
-	trunk build --release
+	trunk build --release --public-url ./
 
 # ---- tests ---------------------------------------------------------------------------------------
 

@@ -1,21 +1,164 @@
-//! The root component.
+//! The root component: state, the form, and the run of a check.
 
+use std::rc::Rc;
+use std::time::Duration;
+
+use sendercheck_core::{check, check_host};
+use sendercheck_doh::DohClient;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
-/// The page: a placeholder until the check form lands.
+use crate::browser;
+use crate::components::{
+    actions::Actions, form::CheckForm, form::FormInput, progress::Progress, report::Results,
+    sav::Sav, verdict::VerdictBox,
+};
+use crate::model::{Permalink, ResolverChoice, Target};
+use crate::state::{next_run_id, Action, Finished, Outcome, Remote, Request, State};
+use crate::trace::{now, Traced};
+
+/// Time allowed for each DNS question.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The state handle that components reach through context.
+pub type StateHandle = UseReducerHandle<State>;
+
+/// Starts a check: records it in the state and runs it in the background.
+pub fn run_check(
+    state: &StateHandle,
+    target: Target,
+    target_text: String,
+    helo: String,
+    resolver: ResolverChoice,
+) {
+    let request = Request {
+        run_id: next_run_id(),
+        target,
+        target_text,
+        helo,
+        resolver,
+    };
+    browser::replace_query(
+        &Permalink {
+            ip: request.target_text.clone(),
+            helo: request.helo.clone(),
+            resolver: Some(request.resolver.clone()),
+        }
+        .to_query(),
+    );
+    state.dispatch(Action::Start(request.clone()));
+    let dispatcher = state.dispatcher();
+    spawn_local(async move {
+        let run_id = request.run_id;
+        let doh = match DohClient::new(request.resolver.url()) {
+            Ok(doh) => doh.with_timeout(QUERY_TIMEOUT),
+            Err(e) => {
+                dispatcher.dispatch(Action::Fail {
+                    run_id,
+                    message: e.to_string(),
+                });
+                return;
+            }
+        };
+        let events = dispatcher.clone();
+        let traced = Traced::new(
+            doh,
+            Callback::from(move |event| events.dispatch(Action::Query { run_id, event })),
+        );
+        let started = now();
+        let helo = Some(request.helo.trim()).filter(|h| !h.is_empty());
+        let outcome = match &request.target {
+            Target::Ip(ip) => Outcome::Ip(check(&traced, *ip, helo).await),
+            Target::Host(host) => Outcome::Host(check_host(&traced, host.clone(), helo).await),
+        };
+        let elapsed_ms = (now() - started).max(0.0) as u64;
+        dispatcher.dispatch(Action::Finish(Rc::new(Finished {
+            request,
+            outcome,
+            elapsed_ms,
+        })));
+    });
+}
+
+/// The page.
 #[component]
 pub fn App() -> Html {
-    let resolver = sendercheck_doh::DEFAULT_RESOLVER;
+    let link = use_memo((), |_| Permalink::from_query(&browser::location_search()));
+    let state = use_reducer(|| State {
+        resolver: link
+            .resolver
+            .clone()
+            .or_else(|| browser::stored_resolver().map(|k| ResolverChoice::parse(&k)))
+            .unwrap_or_default(),
+        ..State::default()
+    });
+
+    // A permalink runs its check at once.
+    {
+        let state = state.clone();
+        let link = link.clone();
+        use_effect_with((), move |_| {
+            if link.runs() {
+                if let Ok(target) = crate::model::parse_target(&link.ip) {
+                    let resolver = state.resolver.clone();
+                    if resolver.validate().is_ok() {
+                        run_check(&state, target, link.ip.clone(), link.helo.clone(), resolver);
+                    }
+                }
+            }
+        });
+    }
+
+    let onsubmit = {
+        let state = state.clone();
+        Callback::from(move |input: FormInput| {
+            browser::store_resolver(input.resolver.key());
+            run_check(
+                &state,
+                input.target,
+                input.target_text,
+                input.helo,
+                input.resolver,
+            );
+        })
+    };
+    let onresolver = {
+        let state = state.clone();
+        Callback::from(move |choice: ResolverChoice| {
+            if choice.validate().is_ok() {
+                browser::store_resolver(choice.key());
+            }
+            state.dispatch(Action::ChooseResolver(choice));
+        })
+    };
+    let loading = matches!(state.run, Remote::Loading);
+
     html! {
-        <main class="page">
-            <h1>{ "Sender Check" }</h1>
-            <p>
-                { "Will Gmail, Yahoo and Fastmail accept mail from your server? This page will check its reverse DNS \
-                   (forward-confirmed, RFC 8601 iprev) and its EHLO name through a DNS-over-HTTPS resolver (" }
-                <code>{ resolver }</code>{ ")." }
-            </p>
-            <p>{ "Until the form lands, the command-line tool runs the same checks:" }</p>
-            <pre><code>{ "sendercheck ip 192.0.2.10 --helo \"EHLO mail.example.com\"" }</code></pre>
-        </main>
+        <ContextProvider<StateHandle> context={state.clone()}>
+            <header class="masthead">
+                <h1>{ "Sender Check" }</h1>
+                <p class="tagline">{ "Will Gmail, Yahoo and Fastmail accept mail from your server? Checks its reverse DNS and EHLO name from your browser, through DNS over HTTPS." }</p>
+            </header>
+            <main id="main">
+                <CheckForm
+                    initial_target={link.ip.clone()}
+                    initial_helo={link.helo.clone()}
+                    resolver={state.resolver.clone()}
+                    busy={loading}
+                    {onsubmit}
+                    {onresolver}
+                />
+                <VerdictBox />
+                <Progress />
+                <Results />
+                <Actions />
+                <Sav />
+            </main>
+            <footer class="footer">
+                <p>{ "Nothing leaves your browser except the DNS questions, sent to the resolver you choose. No cookies, no trackers. " }
+                   <a href="https://www.rfc-editor.org/rfc/rfc8601#section-3">{ "RFC 8601 iprev" }</a>{ " · " }
+                   <a href="https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1">{ "RFC 5321 EHLO" }</a></p>
+            </footer>
+        </ContextProvider<StateHandle>>
     }
 }

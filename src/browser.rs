@@ -1,0 +1,122 @@
+//! The browser services the page uses. Every call tolerates a missing API (no storage in a private
+//! window, no clipboard on plain http): the page keeps working, it just cannot remember or copy.
+
+use wasm_bindgen::JsCast;
+
+const STORAGE_KEY: &str = "sendercheck.resolver";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `location.search`, e.g. `?ip=192.0.2.1`.
+pub fn location_search() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// The page's address without query or fragment.
+pub fn page_url() -> String {
+    let Some(loc) = window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let origin = loc.origin().unwrap_or_default();
+    let path = loc.pathname().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// Puts `query` (starting with `?`) in the address bar without reloading.
+pub fn replace_query(query: &str) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let url = format!("{}{query}", page_url());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The remembered resolver key, if any.
+pub fn stored_resolver() -> Option<String> {
+    window()?
+        .local_storage()
+        .ok()??
+        .get_item(STORAGE_KEY)
+        .ok()?
+}
+
+/// Remembers the resolver key.
+pub fn store_resolver(key: &str) {
+    if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(STORAGE_KEY, key);
+    }
+}
+
+/// Copies text to the clipboard; false when the browser offers no clipboard here.
+pub fn copy_text(text: &str) -> bool {
+    match window() {
+        Some(w) => {
+            let clipboard = w.navigator().clipboard();
+            let _ = clipboard.write_text(text);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, mime: &str, text: &str) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys_array_of(text);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(filename);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+fn js_sys_array_of(text: &str) -> wasm_bindgen::JsValue {
+    let array = js_sys::Array::new();
+    array.push(&wasm_bindgen::JsValue::from_str(text));
+    array.into()
+}
+
+/// Shows an error box instead of a dead page when the app panics.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&format!("Sender Check crashed: {message}").into());
+        let Some(document) = window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = document.body() else { return };
+        if document.get_element_by_id("panic").is_some() {
+            return;
+        }
+        if let Ok(div) = document.create_element("div") {
+            div.set_id("panic");
+            div.set_attribute("role", "alert").ok();
+            div.set_class_name("panic");
+            let text = format!(
+                "Sender Check hit an internal error and stopped. Please report it with the address and EHLO line you checked, \
+                 your browser, and this message:\n\n{message}\n\nReload the page to start again."
+            );
+            if let Ok(p) = document.create_element("pre") {
+                p.set_text_content(Some(&text));
+                let _ = div.append_child(&p);
+            }
+            let _ = body.prepend_with_node_1(&div);
+        }
+    }));
+}

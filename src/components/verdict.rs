@@ -1,0 +1,65 @@
+//! The verdict: one headline, announced to screen readers as soon as it is known.
+
+use sendercheck_core::Verdict;
+use yew::prelude::*;
+
+use crate::app::StateHandle;
+use crate::state::Remote;
+
+/// The word for a verdict, as used in `data-verdict`.
+pub fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::TempError => "temperror",
+    }
+}
+
+/// The headline box.
+#[component]
+pub fn VerdictBox() -> Html {
+    let state = use_context::<StateHandle>().expect("state context");
+    let (word, body) = match &state.run {
+        Remote::Idle => {
+            return html! { <section id="verdict" class="verdict idle" aria-live="polite" data-verdict="idle"></section> }
+        }
+        Remote::Loading => {
+            let what = state
+                .request
+                .as_ref()
+                .map(|r| r.target_text.clone())
+                .unwrap_or_default();
+            (
+                "loading",
+                html! { <p class="headline"><span class="spinner" aria-hidden="true"></span>{ format!("Checking {what}…") }</p> },
+            )
+        }
+        Remote::Failed(message) => ("temperror", html! { <p class="headline">{ message }</p> }),
+        Remote::Ready(done) => {
+            let word = verdict_word(done.verdict());
+            let label = match done.verdict() {
+                Verdict::Pass => "Accepted",
+                Verdict::Fail => "Problems found",
+                Verdict::TempError => "Could not tell",
+            };
+            (
+                word,
+                html! {
+                    <>
+                        <p class="verdict-label">{ label }</p>
+                        <p class="headline">{ done.headline() }</p>
+                        if let Some(problem) = done.resolver_problem() {
+                            <p id="resolver-problem" class="resolver-problem" role="alert">{ problem }</p>
+                        }
+                        <p class="meta">{ format!("Checked through {} in {} ms.", done.request.resolver.describe(), done.elapsed_ms) }</p>
+                    </>
+                },
+            )
+        }
+    };
+    html! {
+        <section id="verdict" class={classes!("verdict", word)} aria-live="polite" aria-busy={(word == "loading").to_string()} data-verdict={word}>
+            { body }
+        </section>
+    }
+}
