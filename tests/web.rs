@@ -33,10 +33,20 @@ impl Resolver for Zone {
         let name = q.name.to_string();
         let records = match (name.as_str(), q.rtype) {
             ("10.2.0.192.in-addr.arpa", RecordType::Ptr) => {
-                vec![Record { name: name.clone(), rtype: RecordType::Ptr, ttl: 60, data: RData::Ptr("mail.example.com".into()) }]
+                vec![Record {
+                    name: name.clone(),
+                    rtype: RecordType::Ptr,
+                    ttl: 60,
+                    data: RData::Ptr("mail.example.com".into()),
+                }]
             }
             ("mail.example.com", RecordType::A) => {
-                vec![Record { name: name.clone(), rtype: RecordType::A, ttl: 60, data: RData::A("192.0.2.10".parse().unwrap()) }]
+                vec![Record {
+                    name: name.clone(),
+                    rtype: RecordType::A,
+                    ttl: 60,
+                    data: RData::A("192.0.2.10".parse().unwrap()),
+                }]
             }
             _ => vec![],
         };
@@ -45,8 +55,16 @@ impl Resolver for Zone {
             if timeout {
                 return Err(ResolveError::Timeout { millis: 5000 });
             }
-            let rcode = if records.is_empty() { Rcode::NxDomain } else { Rcode::NoError };
-            Ok(Answer { rcode, authenticated: false, records })
+            let rcode = if records.is_empty() {
+                Rcode::NxDomain
+            } else {
+                Rcode::NoError
+            };
+            Ok(Answer {
+                rcode,
+                authenticated: false,
+                records,
+            })
         }
     }
 }
@@ -63,8 +81,17 @@ fn request(run_id: u64, ip: &str, helo: &str) -> Request {
 
 async fn finished(ip: &str, helo: &str, timeout: bool) -> Rc<Finished> {
     let req = request(1, ip, helo);
-    let report = check(&Zone { timeout }, parse_ip(ip).unwrap(), Some(helo).filter(|h| !h.is_empty())).await;
-    Rc::new(Finished { request: req, outcome: Outcome::Ip(report), elapsed_ms: 3 })
+    let report = check(
+        &Zone { timeout },
+        parse_ip(ip).unwrap(),
+        Some(helo).filter(|h| !h.is_empty()),
+    )
+    .await;
+    Rc::new(Finished {
+        request: req,
+        outcome: Outcome::Ip(report),
+        elapsed_ms: 3,
+    })
 }
 
 async fn tick() {
@@ -87,19 +114,47 @@ fn reducer_follows_one_run_and_drops_stale_events() {
     let state = Rc::new(State::default());
     let state = state.reduce(Action::Start(request(7, "192.0.2.10", "")));
     assert_eq!(state.run, Remote::Loading);
-    let q = Question::new(sendercheck_core::DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(), RecordType::Ptr);
-    let state = state.reduce(Action::Query { run_id: 7, event: QueryEvent::Asked { id: 0, question: q.clone() } });
+    let q = Question::new(
+        sendercheck_core::DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(),
+        RecordType::Ptr,
+    );
+    let state = state.reduce(Action::Query {
+        run_id: 7,
+        event: QueryEvent::Asked {
+            id: 0,
+            question: q.clone(),
+        },
+    });
     assert_eq!(state.queries.len(), 1);
     assert!(state.queries[0].result.is_none());
     // An event of an older run changes nothing.
-    let stale = state.clone().reduce(Action::Query { run_id: 6, event: QueryEvent::Asked { id: 1, question: q } });
+    let stale = state.clone().reduce(Action::Query {
+        run_id: 6,
+        event: QueryEvent::Asked { id: 1, question: q },
+    });
     assert!(Rc::ptr_eq(&state, &stale));
-    let answer = Ok(Answer { rcode: Rcode::NxDomain, authenticated: false, records: vec![] });
-    let state = state.reduce(Action::Query { run_id: 7, event: QueryEvent::Answered { id: 0, ms: 12.0, result: answer } });
+    let answer = Ok(Answer {
+        rcode: Rcode::NxDomain,
+        authenticated: false,
+        records: vec![],
+    });
+    let state = state.reduce(Action::Query {
+        run_id: 7,
+        event: QueryEvent::Answered {
+            id: 0,
+            ms: 12.0,
+            result: answer,
+        },
+    });
     assert_eq!(state.queries[0].ms, Some(12.0));
-    let state = state.reduce(Action::Fail { run_id: 3, message: "old".into() });
+    let state = state.reduce(Action::Fail {
+        run_id: 3,
+        message: "old".into(),
+    });
     assert_eq!(state.run, Remote::Loading);
-    let state = state.reduce(Action::ChooseResolver(ResolverChoice::Preset(Preset::Quad9)));
+    let state = state.reduce(Action::ChooseResolver(ResolverChoice::Preset(
+        Preset::Quad9,
+    )));
     assert_eq!(state.resolver.key(), "quad9");
     // A new run clears the progress list.
     let state = state.reduce(Action::Start(request(8, "192.0.2.11", "")));
@@ -113,12 +168,19 @@ async fn finished_runs_export_and_explain() {
     let json: serde_json::Value = serde_json::from_str(&done.json()).unwrap();
     assert_eq!(json["ip"], "192.0.2.10");
     assert_eq!(json["helo"]["result"], "pass");
-    assert!(done.markdown().starts_with("## Sender Check: 192.0.2.10 (pass)"));
+    assert!(done
+        .markdown()
+        .starts_with("## Sender Check: 192.0.2.10 (pass)"));
     assert_eq!(done.resolver_problem(), None);
 
     let down = finished("192.0.2.10", "", true).await;
     let problem = down.resolver_problem().unwrap();
-    assert!(problem.starts_with("Cloudflare (https://cloudflare-dns.com/dns-query) failed: no answer within 5 s."), "{problem}");
+    assert!(
+        problem.starts_with(
+            "Cloudflare (https://cloudflare-dns.com/dns-query) failed: no answer within 5 s."
+        ),
+        "{problem}"
+    );
     assert!(problem.ends_with("Try Google or Quad9."), "{problem}");
 }
 
@@ -146,27 +208,70 @@ fn attr(root: &Element, selector: &str, name: &str) -> Option<String> {
 
 #[wasm_bindgen_test]
 async fn cards_carry_check_and_result() {
-    let loading = State { request: Some(request(1, "192.0.2.10", "EHLO x.example")), run: Remote::Loading, ..State::default() };
+    let loading = State {
+        request: Some(request(1, "192.0.2.10", "EHLO x.example")),
+        run: Remote::Loading,
+        ..State::default()
+    };
     let div = root();
-    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: loading }).render();
+    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: loading })
+        .render();
     tick().await;
-    assert_eq!(attr(&div, "[data-check=iprev]", "data-result").as_deref(), Some("loading"));
-    assert_eq!(attr(&div, "[data-check=helo]", "data-result").as_deref(), Some("loading"));
-    assert_eq!(attr(&div, "#verdict", "data-verdict").as_deref(), Some("loading"));
-    assert_eq!(attr(&div, "#verdict", "aria-live").as_deref(), Some("polite"));
+    assert_eq!(
+        attr(&div, "[data-check=iprev]", "data-result").as_deref(),
+        Some("loading")
+    );
+    assert_eq!(
+        attr(&div, "[data-check=helo]", "data-result").as_deref(),
+        Some("loading")
+    );
+    assert_eq!(
+        attr(&div, "#verdict", "data-verdict").as_deref(),
+        Some("loading")
+    );
+    assert_eq!(
+        attr(&div, "#verdict", "aria-live").as_deref(),
+        Some("polite")
+    );
 
     let done = finished("192.0.2.10", "EHLO [192.0.2.10]", false).await;
-    let ready = State { request: Some(done.request.clone()), run: Remote::Ready(done), ..State::default() };
+    let ready = State {
+        request: Some(done.request.clone()),
+        run: Remote::Ready(done),
+        ..State::default()
+    };
     let div = root();
-    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: ready }).render();
+    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: ready })
+        .render();
     tick().await;
-    assert_eq!(attr(&div, "[data-check=iprev]", "data-result").as_deref(), Some("pass"));
-    assert_eq!(attr(&div, "[data-check=helo]", "data-result").as_deref(), Some("fail"));
-    assert_eq!(attr(&div, "[data-check=generic]", "data-result").as_deref(), Some("pass"));
-    assert_eq!(attr(&div, "#verdict", "data-verdict").as_deref(), Some("fail"));
-    assert!(div.query_selector("[data-finding=helo-address-literal]").unwrap().is_some());
-    let evidence = div.query_selector("details.evidence summary").unwrap().unwrap();
-    assert_eq!(evidence.text_content().unwrap(), "DNS evidence (2 questions)");
+    assert_eq!(
+        attr(&div, "[data-check=iprev]", "data-result").as_deref(),
+        Some("pass")
+    );
+    assert_eq!(
+        attr(&div, "[data-check=helo]", "data-result").as_deref(),
+        Some("fail")
+    );
+    assert_eq!(
+        attr(&div, "[data-check=generic]", "data-result").as_deref(),
+        Some("pass")
+    );
+    assert_eq!(
+        attr(&div, "#verdict", "data-verdict").as_deref(),
+        Some("fail")
+    );
+    assert!(div
+        .query_selector("[data-finding=helo-address-literal]")
+        .unwrap()
+        .is_some());
+    let evidence = div
+        .query_selector("details.evidence summary")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        evidence.text_content().unwrap(),
+        "DNS evidence (2 questions)"
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -184,14 +289,24 @@ fn FormUnderTest(props: &FormHost) -> Html {
 }
 
 fn type_into(root: &Element, selector: &str, text: &str) {
-    let input: HtmlInputElement = root.query_selector(selector).unwrap().unwrap().dyn_into().unwrap();
+    let input: HtmlInputElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     input.set_value(text);
     let event = web_sys::InputEvent::new("input").unwrap();
     input.dispatch_event(&event).unwrap();
 }
 
 fn submit(root: &Element) {
-    let button: web_sys::HtmlElement = root.query_selector("#run").unwrap().unwrap().dyn_into().unwrap();
+    let button: web_sys::HtmlElement = root
+        .query_selector("#run")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     button.click();
 }
 
@@ -202,7 +317,10 @@ async fn form_validates_inline_and_submits() {
     let div = root();
     yew::Renderer::<FormUnderTest>::with_root_and_props(
         div.clone(),
-        FormHost { submitted: Callback::from(move |i| sink.borrow_mut().push(i)), resolver: ResolverChoice::default() },
+        FormHost {
+            submitted: Callback::from(move |i| sink.borrow_mut().push(i)),
+            resolver: ResolverChoice::default(),
+        },
     )
     .render();
     tick().await;
@@ -211,15 +329,27 @@ async fn form_validates_inline_and_submits() {
     tick().await;
     submit(&div);
     tick().await;
-    let err = div.query_selector("#target-error").unwrap().expect("inline error");
-    assert_eq!(err.text_content().unwrap(), "`999.1.1.1` is not an IPv4 address: 999 is larger than 255");
-    assert_eq!(attr(&div, "#target", "aria-invalid").as_deref(), Some("true"));
+    let err = div
+        .query_selector("#target-error")
+        .unwrap()
+        .expect("inline error");
+    assert_eq!(
+        err.text_content().unwrap(),
+        "`999.1.1.1` is not an IPv4 address: 999 is larger than 255"
+    );
+    assert_eq!(
+        attr(&div, "#target", "aria-invalid").as_deref(),
+        Some("true")
+    );
     assert!(got.borrow().is_empty());
 
     type_into(&div, "#target", "mail.example.com");
     type_into(&div, "#ehlo", "EHLO mail.example.com");
     tick().await;
-    assert!(div.query_selector("#target-error").unwrap().is_none(), "typing clears the error");
+    assert!(
+        div.query_selector("#target-error").unwrap().is_none(),
+        "typing clears the error"
+    );
     submit(&div);
     tick().await;
     let inputs = got.borrow();
@@ -248,7 +378,13 @@ async fn custom_resolver_is_validated() {
     tick().await;
     submit(&div);
     tick().await;
-    let err = div.query_selector("#resolver-error").unwrap().expect("resolver error");
-    assert!(err.text_content().unwrap().contains("plain http is allowed only for loopback test servers"));
+    let err = div
+        .query_selector("#resolver-error")
+        .unwrap()
+        .expect("resolver error");
+    assert!(err
+        .text_content()
+        .unwrap()
+        .contains("plain http is allowed only for loopback test servers"));
     assert_eq!(*got.borrow(), 0);
 }
