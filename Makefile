@@ -12,13 +12,14 @@ CARGO_BIN := $(HOME)/.cargo/bin
 # npm's binaryen (wasm-opt 132) first: Debian's binaryen 108 cannot read current rustc output.
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 
-.PHONY: help serve build test test-rust lint wasm-check bench tools rust-target trunk wasm-bindgen npm-tools testbed-deps
+.PHONY: help serve build size test test-rust lint wasm-check bench tools rust-target trunk wasm-bindgen npm-tools testbed-deps
 
 help:
 	@echo "make serve   build the page and serve it on http://127.0.0.1:8080 (public resolver by default)"
 	@echo "make test    install what is missing, then run every test (exit non-zero on any failure)"
 	@echo "make bench   time a full check and a 100-address batch against the testbed with 100 ms DoH delay"
 	@echo "make build   release build of the page into dist/"
+	@echo "make size    first-load size of the release page (raw, gzip, brotli; fails over 300 KB gzip)"
 
 # ---- tools -----------------------------------------------------------------------------------
 
@@ -48,6 +49,11 @@ serve: tools
 build: tools
 	trunk build --release --public-url ./
 
+# First-load size of the release page (raw, gzip -9, brotli) per file in dist/; fails when the gzip
+# total is over the 300 KB budget (the aim is 200 KB).
+size: build
+	scripts/size.sh dist
+
 # ---- tests ---------------------------------------------------------------------------------------
 
 lint:
@@ -64,7 +70,24 @@ test-rust: testbed-deps
 	cargo build --workspace --all-targets
 	testbed/run.sh exec -- cargo test --workspace
 
-test: lint wasm-check test-rust
+# End-to-end browser tests: the release page, served under a sub-path like a GitHub project page,
+# in Debian's Chromium driven by playwright-core, against the testbed (tests/e2e/e2e.mjs; prints
+# `N passed, M failed`, screenshots in target/e2e-screenshots). No browser download, loopback only.
+.PHONY: e2e
+e2e: tools testbed-deps chromium
+	@[ -f node_modules/playwright-core/package.json ] && [ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund
+	trunk build --release --public-url ./ --dist target/e2e-dist
+	testbed/run.sh exec -- node tests/e2e/e2e.mjs target/e2e-dist
+
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+# The page's state and components in headless Chromium (wasm-bindgen-test, tests/web.rs).
+.PHONY: web-test chromium
+web-test: rust-target wasm-bindgen chromium
+	CHROMEDRIVER=$$(command -v chromedriver) cargo test --target wasm32-unknown-unknown -p sendercheck-web
+
+test: lint wasm-check test-rust web-test e2e
 
 bench: testbed-deps
 	cargo build --release -p sendercheck-cli --bins --examples

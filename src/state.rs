@@ -164,16 +164,20 @@ impl Finished {
         let resolver = &self.request.resolver;
         let hint = match error {
             ResolveError::Transport(_) => {
-                " The browser could not reach it: it may be down, blocked by the network or an extension, or refuse pages on other sites (CORS)."
+                " Check the URL, or whether a network filter or browser extension blocks it."
             }
             ResolveError::Timeout { .. } => " It did not answer in time.",
             _ => "",
         };
         let others: Vec<&str> = resolver.alternatives().iter().map(|p| p.name()).collect();
+        let others = match others.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
         Some(format!(
-            "{} failed: {error}.{hint} Try {}.",
-            resolver.describe(),
-            others.join(" or ")
+            "{} failed: {error}.{hint} Try {others}.",
+            resolver.describe()
         ))
     }
 }

@@ -66,7 +66,10 @@ pub fn AddressReport(props: &AddressReportProps) -> Html {
     let r = &props.report;
     let ptr = r.iprev.ptr();
     let iprev_summary = if ptr.is_empty() {
-        "No PTR record.".to_string()
+        match r.iprev.result {
+            sendercheck_core::IprevResult::TempError => "The PTR lookup failed.".to_string(),
+            _ => "No PTR record.".to_string(),
+        }
     } else {
         let parts: Vec<String> = r
             .iprev
@@ -74,10 +77,11 @@ pub fn AddressReport(props: &AddressReportProps) -> Html {
             .iter()
             .map(|n| {
                 let addrs: Vec<String> = n.addresses().iter().map(ToString::to_string).collect();
-                let forward = if addrs.is_empty() {
-                    "no address".to_string()
-                } else {
-                    addrs.join(", ")
+                let failed = n.forward.as_ref().is_some_and(|f| f.outcome.is_temporary());
+                let forward = match (addrs.is_empty(), failed) {
+                    (_, true) => "lookup failed".to_string(),
+                    (true, false) => "no address".to_string(),
+                    (false, false) => addrs.join(", "),
                 };
                 format!(
                     "{} → {} {}",

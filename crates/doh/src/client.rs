@@ -171,6 +171,12 @@ impl DohClient {
                 millis: self.timeout.as_millis() as u64,
             };
         }
+        // In the browser the error chain ends in a JS TypeError with its stack; say what it means.
+        if cfg!(target_arch = "wasm32") {
+            return ResolveError::Transport(
+                "the browser could not complete the request (network error, the resolver is down, or it does not allow this page: CORS)".into(),
+            );
+        }
         let mut text = err.to_string();
         let mut source = std::error::Error::source(err);
         while let Some(s) = source {
