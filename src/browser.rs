@@ -50,16 +50,12 @@ pub fn store_resolver(key: &str) {
     }
 }
 
-/// Copies text to the clipboard; false when the browser offers no clipboard here.
-pub fn copy_text(text: &str) -> bool {
-    match window() {
-        Some(w) => {
-            let clipboard = w.navigator().clipboard();
-            let _ = clipboard.write_text(text);
-            true
-        }
-        None => false,
-    }
+/// Copies text to the clipboard; false when the browser refuses (no permission, no clipboard on
+/// plain http, no focus).
+pub async fn copy_text(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let promise = w.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 /// Offers `text` as a file download.

@@ -22,7 +22,8 @@ pub fn Actions() -> Html {
         let copied = copied.clone();
         Callback::from(move |_| {
             let url = format!("{}{}", browser::page_url(), browser::location_search());
-            copied.set(browser::copy_text(&url));
+            let copied = copied.clone();
+            yew::platform::spawn_local(async move { copied.set(browser::copy_text(&url).await) });
         })
     };
     let on_json = {

@@ -31,7 +31,10 @@ pub fn FindingView(props: &FindingProps) -> Html {
     let oncopy = {
         let fix = f.fix.clone();
         let copied = copied.clone();
-        Callback::from(move |_| copied.set(browser::copy_text(&fix)))
+        Callback::from(move |_| {
+            let (fix, copied) = (fix.clone(), copied.clone());
+            yew::platform::spawn_local(async move { copied.set(browser::copy_text(&fix).await) });
+        })
     };
     let sev = severity_word(f.severity);
     html! {
