@@ -1,6 +1,6 @@
 //! One finding: what was seen, why it matters, how to fix it (copyable).
 
-use sendercheck_core::{Finding, Severity};
+use sendercheck_core::Finding;
 use yew::prelude::*;
 
 use crate::browser;
@@ -11,16 +11,6 @@ use crate::components::text::with_code;
 pub struct FindingProps {
     /// The finding.
     pub finding: Finding,
-}
-
-/// The word for a severity.
-pub fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Ok => "ok",
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
 }
 
 /// A finding.
@@ -36,7 +26,7 @@ pub fn FindingView(props: &FindingProps) -> Html {
             yew::platform::spawn_local(async move { copied.set(browser::copy_text(&fix).await) });
         })
     };
-    let sev = severity_word(f.severity);
+    let sev = f.severity.as_str();
     html! {
         <div class={classes!("finding", sev)} data-finding={f.id}>
             <p class="finding-title"><span class={classes!("badge", sev)}>{ sev }</span>{ with_code(&f.title) }</p>

@@ -6,15 +6,6 @@ use yew::prelude::*;
 use crate::app::StateHandle;
 use crate::state::Remote;
 
-/// The word for a verdict, as used in `data-verdict`.
-pub fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::TempError => "temperror",
-    }
-}
-
 /// The headline box.
 #[component]
 pub fn VerdictBox() -> Html {
@@ -36,7 +27,7 @@ pub fn VerdictBox() -> Html {
         }
         Remote::Failed(message) => ("temperror", html! { <p class="headline">{ message }</p> }),
         Remote::Ready(done) => {
-            let word = verdict_word(done.verdict());
+            let word = done.verdict().as_str();
             let label = match done.verdict() {
                 Verdict::Pass => "Accepted",
                 Verdict::Fail => "Problems found",

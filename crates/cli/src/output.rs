@@ -105,15 +105,12 @@ pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) ->
         }
     );
     if let Some(h) = &report.helo {
-        let kind = serde_json::to_value(h.helo.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  helo   {:<9} {} ({kind})",
+            "  helo   {:<9} {} ({})",
             h.result.as_str(),
-            h.helo.name
+            h.helo.name,
+            h.helo.kind.as_str()
         );
     }
     for f in &report.findings {
@@ -123,11 +120,7 @@ pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) ->
     for e in report.exchanges() {
         let answer = match &e.result {
             Ok(a) => {
-                let records: Vec<String> = a
-                    .records
-                    .iter()
-                    .map(|r| format!("{} {} {} {}", r.name, r.ttl, r.rtype, r.data))
-                    .collect();
+                let records: Vec<String> = a.records.iter().map(ToString::to_string).collect();
                 let ad = if a.authenticated { " ad" } else { "" };
                 if records.is_empty() {
                     format!("{}{ad}", a.rcode)

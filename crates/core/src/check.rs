@@ -32,6 +32,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict word (`pass`, `temperror`, `fail`), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::TempError => "temperror",
+            Verdict::Fail => "fail",
+        }
+    }
+
     /// The worst of several verdicts (`Pass` for none).
     pub fn worst(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
         verdicts.into_iter().max().unwrap_or(Verdict::Pass)

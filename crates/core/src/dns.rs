@@ -212,6 +212,13 @@ pub struct Record {
     pub data: RData,
 }
 
+impl fmt::Display for Record {
+    /// Zone-file order: `name ttl TYPE data`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {} {}", self.name, self.ttl, self.rtype, self.data)
+    }
+}
+
 /// A decoded reply: what the engine needs of it, and what the page shows as evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {

@@ -19,6 +19,18 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The severity word (`ok`, `info`, `warning`, `error`), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Ok => "ok",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// Which part of the check a finding belongs to (the page groups its cards by this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

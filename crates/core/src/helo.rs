@@ -32,6 +32,17 @@ pub enum HeloKind {
     Invalid,
 }
 
+impl HeloKind {
+    /// The kind word (`fqdn`, `address-literal`, `invalid`), as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeloKind::Fqdn => "fqdn",
+            HeloKind::AddressLiteral => "address-literal",
+            HeloKind::Invalid => "invalid",
+        }
+    }
+}
+
 /// Why an argument is invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Invalid {

@@ -144,6 +144,26 @@ mod tests {
     use futures::executor::block_on;
 
     #[test]
+    fn words_match_the_json() {
+        use crate::{HeloKind, Severity, Verdict};
+        let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for v in [Verdict::Pass, Verdict::TempError, Verdict::Fail] {
+            assert_eq!(json(serde_json::to_value(v).unwrap()), v.as_str());
+        }
+        for s in [
+            Severity::Ok,
+            Severity::Info,
+            Severity::Warning,
+            Severity::Error,
+        ] {
+            assert_eq!(json(serde_json::to_value(s).unwrap()), s.as_str());
+        }
+        for k in [HeloKind::Fqdn, HeloKind::AddressLiteral, HeloKind::Invalid] {
+            assert_eq!(json(serde_json::to_value(k).unwrap()), k.as_str());
+        }
+    }
+
+    #[test]
     fn schema() {
         let rev = "10.2.0.192.in-addr.arpa";
         let r = FixedResolver::new()

@@ -9,10 +9,7 @@ use crate::summary::headline;
 pub fn report_markdown(report: &Report, resolver: &str) -> String {
     let mut md = String::new();
     let h = headline(report);
-    let verdict = serde_json::to_value(h.verdict)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let verdict = h.verdict.as_str();
     let _ = writeln!(md, "## Sender Check: {} ({verdict})\n", report.ip);
     let _ = writeln!(md, "**{}**\n", h.text);
     let ptr = report.iprev.ptr();
@@ -43,10 +40,7 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
         if report.iprev.generic() { "yes" } else { "no" }
     );
     for f in &report.findings {
-        let sev = serde_json::to_value(f.severity)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+        let sev = f.severity.as_str();
         let _ = writeln!(md, "\n### [{sev}] {}\n\n{}", f.title, f.detail);
         if !f.fix.is_empty() {
             let _ = writeln!(md, "\nFix:\n\n```\n{}\n```", f.fix);
@@ -69,7 +63,7 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
                 a.rcode,
                 a.records
                     .iter()
-                    .map(|r| format!("`{} {} {} {}`", r.name, r.ttl, r.rtype, r.data))
+                    .map(|r| format!("`{r}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
