@@ -43,6 +43,10 @@ pub enum Area {
     Generic,
     /// The EHLO/HELO name.
     Helo,
+    /// Sender Address Verification (callouts) in a pasted configuration.
+    Sav,
+    /// The receiver's own verdicts in pasted headers or logs, beside this check's.
+    Receiver,
 }
 
 /// A cited rule.
@@ -141,6 +145,28 @@ pub mod refs {
     pub const EXIM_HELO: Reference = Reference {
         title: "Exim smtp transport: helo_data",
         url: "https://www.exim.org/exim-html-current/doc/html/spec_html/ch-the_smtp_transport.html",
+    };
+    /// Postfix address verification, whose warning says sender verification may get a site
+    /// denylisted.
+    pub const POSTFIX_SAV: Reference = Reference {
+        title: "Postfix ADDRESS_VERIFICATION_README",
+        url: "https://www.postfix.org/ADDRESS_VERIFICATION_README.html",
+    };
+    /// Exim's callout verification (ACL `verify = sender/callout`).
+    pub const EXIM_CALLOUT: Reference = Reference {
+        title: "Exim ACLs: callout verification",
+        url:
+            "https://www.exim.org/exim-html-current/doc/html/spec_html/ch-access_control_lists.html",
+    };
+    /// RFC 8601 §2.2, the Authentication-Results header.
+    pub const RFC8601_HEADER: Reference = Reference {
+        title: "RFC 8601 §2.2 (Authentication-Results)",
+        url: "https://www.rfc-editor.org/rfc/rfc8601#section-2.2",
+    };
+    /// RFC 5322 §3.6.7, trace fields (Received).
+    pub const RFC5322_TRACE: Reference = Reference {
+        title: "RFC 5322 §3.6.7 (Received)",
+        url: "https://www.rfc-editor.org/rfc/rfc5322#section-3.6.7",
     };
     /// SpamAssassin's RDNS_DYNAMIC rule.
     pub const SPAMASSASSIN_RDNS: Reference = Reference {

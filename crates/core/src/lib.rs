@@ -35,6 +35,7 @@ mod iprev;
 mod json;
 mod markdown;
 mod name;
+pub mod paste;
 mod resolve;
 mod summary;
 #[cfg(test)]
@@ -50,7 +51,7 @@ pub use host::{check_host, HostReport};
 pub use ip::{canonical, non_public_reason, parse_ip, reverse_name};
 pub use iprev::{check_iprev, forward_type, Iprev, IprevResult, PtrName, MAX_PTR_NAMES};
 pub use json::{host_json, report_json};
-pub use markdown::report_markdown;
+pub use markdown::{paste_markdown, report_markdown};
 pub use name::DomainName;
 pub use resolve::{lookup, Exchange, Lookup, Outcome, MAX_CNAME_HOPS, MAX_QUERIES};
 pub use summary::{headline, Headline};

@@ -3,7 +3,86 @@
 use std::fmt::Write;
 
 use crate::check::Report;
+use crate::paste::Extracted;
 use crate::summary::headline;
+use crate::Finding;
+
+fn write_findings(md: &mut String, findings: &[Finding]) {
+    for f in findings {
+        let sev = f.severity.as_str();
+        let _ = writeln!(md, "\n### [{sev}] {}\n\n{}", f.title, f.detail);
+        if !f.fix.is_empty() {
+            let _ = writeln!(md, "\nFix:\n\n```\n{}\n```", f.fix);
+        }
+        if !f.refs.is_empty() {
+            let refs: Vec<String> = f
+                .refs
+                .iter()
+                .map(|r| format!("[{}]({})", r.title, r.url))
+                .collect();
+            let _ = writeln!(md, "\nSee {}.", refs.join(", "));
+        }
+    }
+}
+
+/// What a paste said, as Markdown: its format, what was taken from it and why, the Received chain
+/// or the settings read, the receiver's own verdicts, and the paste's findings.
+pub fn paste_markdown(x: &Extracted, findings: &[Finding]) -> String {
+    let mut md = String::new();
+    let none = || "none".to_string();
+    let _ = writeln!(md, "## Pasted: {}\n\n{}\n", x.format().describe(), x.reason);
+    let _ = writeln!(
+        md,
+        "- Sending IP: {}\n- EHLO: {}\n- Reverse name the receiver recorded: {}\n- Sender Address Verification: {}",
+        x.ip.map_or_else(none, |ip| format!("`{ip}`")),
+        x.helo.as_ref().map_or_else(none, |h| format!("`{h}`")),
+        x.rdns_seen.as_ref().map_or_else(none, |h| format!("`{h}`")),
+        if x.sav { "on" } else { "off" }
+    );
+    for note in &x.notes {
+        let _ = writeln!(md, "- Note: {note}");
+    }
+    if !x.hops.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n| # | Role | EHLO | Reverse name | IP | By |\n|---|---|---|---|---|---|"
+        );
+        for (i, h) in x.hops.iter().enumerate() {
+            let cell = |v: &Option<String>| v.clone().unwrap_or_default().replace('|', "\\|");
+            let mark = if x.chosen == Some(i) { " ←" } else { "" };
+            let _ = writeln!(
+                md,
+                "| {}{mark} | {} | {} | {} | {} | {} |",
+                i + 1,
+                h.role.as_str(),
+                cell(&h.helo),
+                cell(&h.rdns),
+                h.ip.map(|ip| ip.to_string()).unwrap_or_default(),
+                cell(&h.by)
+            );
+        }
+    }
+    for a in x.receiver_auth() {
+        let results: Vec<String> = a
+            .results
+            .iter()
+            .map(|r| format!("{}={}", r.method, r.result))
+            .collect();
+        let _ = writeln!(
+            md,
+            "\n{} ({}): {}",
+            a.header,
+            a.authserv_id.as_deref().unwrap_or("no authserv-id"),
+            results.join(", ")
+        );
+    }
+    for s in &x.settings {
+        let _ = writeln!(md, "- line {}: `{} = {}`", s.line, s.name, s.value);
+    }
+    write_findings(&mut md, findings);
+    md.push('\n');
+    md
+}
 
 /// The report as Markdown: headline, results, findings with fixes in code blocks, DNS evidence.
 pub fn report_markdown(report: &Report, resolver: &str) -> String {
@@ -39,21 +118,7 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
         "- Generic reverse name: {}",
         if report.iprev.generic() { "yes" } else { "no" }
     );
-    for f in &report.findings {
-        let sev = f.severity.as_str();
-        let _ = writeln!(md, "\n### [{sev}] {}\n\n{}", f.title, f.detail);
-        if !f.fix.is_empty() {
-            let _ = writeln!(md, "\nFix:\n\n```\n{}\n```", f.fix);
-        }
-        if !f.refs.is_empty() {
-            let refs: Vec<String> = f
-                .refs
-                .iter()
-                .map(|r| format!("[{}]({})", r.title, r.url))
-                .collect();
-            let _ = writeln!(md, "\nSee {}.", refs.join(", "));
-        }
-    }
+    write_findings(&mut md, &report.findings);
     let _ = writeln!(md, "\n### DNS evidence ({resolver})\n");
     for e in report.exchanges() {
         let answer = match &e.result {

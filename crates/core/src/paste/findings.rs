@@ -1,0 +1,398 @@
+//! Findings that only a paste can give: Sender Address Verification in a configuration, and the
+//! receiver's own verdicts (Authentication-Results, Received-SPF, the reverse name it recorded)
+//! set beside this check's.
+
+use std::net::IpAddr;
+
+use super::{Extracted, Format};
+use crate::check::Report;
+use crate::finding::{refs, Area, Finding, Severity};
+use crate::helo::{parse_helo, HeloKind};
+use crate::iprev::IprevResult;
+
+fn finding(
+    id: &'static str,
+    check: Area,
+    severity: Severity,
+    title: String,
+    detail: String,
+    fix: String,
+    refs: &[crate::Reference],
+) -> Finding {
+    Finding {
+        id,
+        check,
+        severity,
+        title,
+        detail,
+        fix,
+        refs: refs.to_vec(),
+    }
+}
+
+/// The paste's own findings, most severe first. `report` is the check of the extracted address,
+/// when there was one; without it only what the text alone shows is reported.
+pub fn paste_findings(x: &Extracted, report: Option<&Report>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    sav(x, &mut out);
+    if report.is_none() {
+        helo_alone(x, &mut out);
+    }
+    if let Some(r) = report {
+        receiver(x, r, &mut out);
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn sav(x: &Extracted, out: &mut Vec<Finding>) {
+    if !x.sav {
+        return;
+    }
+    let postfix = x.format() == Format::PostfixConfig;
+    let lines: Vec<String> = x.sav_lines.iter().map(|l| l.line.to_string()).collect();
+    let what = if postfix {
+        "`reject_unverified_sender` makes Postfix probe each sender address before accepting mail: it connects to the sender domain's MX and starts a delivery (MAIL FROM:<>, RCPT TO) that it never finishes."
+    } else {
+        "`verify = sender/callout` makes Exim call out to each sender domain's MX and start a delivery (MAIL FROM:<>, RCPT TO) that it never finishes."
+    };
+    let fix = x
+        .sav_lines
+        .iter()
+        .map(|l| {
+            let after = if l.replacement.is_empty() {
+                "(delete the line)".to_string()
+            } else {
+                l.replacement.clone()
+            };
+            format!("# line {}, before\n{}\n# after\n{after}", l.line, l.text)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reload = if postfix {
+        "postfix reload"
+    } else {
+        "systemctl reload exim4 (or exim)"
+    };
+    out.push(finding(
+        "sav-callout",
+        Area::Sav,
+        Severity::Warning,
+        format!(
+            "Sender Address Verification (callouts) is on: line{} {}",
+            if lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        ),
+        format!(
+            "{what} To the servers you probe, those half-finished deliveries look like a dictionary-harvest attack, and they come from your mail server's address: large providers rate-limit or block it, which hurts your own outgoing mail. Postfix's own documentation warns that sender address verification may get your site denylisted by some providers. Judge senders by SPF, DKIM and DMARC instead."
+        ),
+        format!("{fix}\nthen: {reload}"),
+        &[refs::POSTFIX_SAV, refs::EXIM_CALLOUT],
+    ));
+}
+
+/// With no address to check, the EHLO name's syntax is still worth a word.
+fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
+    let Some(name) = x.helo.as_deref() else {
+        return;
+    };
+    let helo = parse_helo(name);
+    let (id, severity, why) = match (helo.kind, &helo.invalid) {
+        (HeloKind::Invalid, Some(invalid)) => ("helo-invalid", Severity::Error, invalid.reason()),
+        (HeloKind::AddressLiteral, _) => (
+            "helo-address-literal",
+            Severity::Warning,
+            "RFC 5321 §4.1.3 allows an address literal only when the client has no name; receivers want the name that reverse DNS gives".into(),
+        ),
+        _ => return,
+    };
+    out.push(finding(
+        id,
+        Area::Helo,
+        severity,
+        format!("EHLO argument `{}` is not a usable host name", helo.name),
+        format!(
+            "{why}. No sending address was found in the paste, so reverse DNS was not checked."
+        ),
+        crate::helo_settings("mail.example.com"),
+        &[
+            refs::RFC5321_EHLO,
+            refs::FASTMAIL,
+            refs::POSTFIX_HELO,
+            refs::EXIM_HELO,
+        ],
+    ));
+}
+
+/// The address the receiver's own verdicts are about, when they say.
+fn receiver_ip(x: &Extracted) -> Option<(IpAddr, &'static str)> {
+    x.receiver_auth().find_map(|a| {
+        a.results.iter().find_map(|r| {
+            let v = r
+                .prop("policy.iprev")
+                .map(|v| (v, "Authentication-Results iprev"))
+                .or_else(|| r.prop("client-ip").map(|v| (v, "Received-SPF client-ip")))?;
+            super::text::plain_ip(v.0).map(|ip| (ip, v.1))
+        })
+    })
+}
+
+fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
+    let ip = r.ip;
+    let ours = r.iprev.result.as_str();
+    let confirmed = r.iprev.confirmed();
+    let receiver_refs = [
+        refs::RFC8601_HEADER,
+        refs::RFC8601_IPREV,
+        refs::RFC5322_TRACE,
+    ];
+
+    if let Some((theirs, source)) = receiver_ip(x).filter(|(theirs, _)| *theirs != ip) {
+        out.push(finding(
+            "receiver-ip-differs",
+            Area::Receiver,
+            Severity::Warning,
+            format!("The receiver judged {theirs}, not {ip}"),
+            format!(
+                "The receiver's {source} names {theirs}, but the address checked here is {ip}. The hop chosen from the Received chain may not be the one where the message entered the receiver."
+            ),
+            format!("Check {theirs} too, or pick the Received header whose client is {theirs}."),
+            &receiver_refs,
+        ));
+    }
+
+    let iprev = x.receiver_auth().find_map(|a| a.get("iprev"));
+    if let Some(theirs) = iprev.filter(|t| t.result != ours) {
+        out.push(finding(
+            "receiver-iprev-differs",
+            Area::Receiver,
+            Severity::Info,
+            format!("The receiver recorded iprev={}; this check finds iprev={ours}", theirs.result),
+            format!(
+                "The receiver's Authentication-Results say iprev={} when the message arrived; the reverse DNS of {ip} now gives {ours}. DNS changed since then, a cached answer had not expired yet, or the receiver saw another address.",
+                theirs.result
+            ),
+            String::new(),
+            &receiver_refs,
+        ));
+    }
+
+    let recorded = match (&x.rdns_seen, x.rdns_unknown) {
+        (Some(seen), _) if !confirmed.contains(&seen.as_str()) => Some(format!(
+            "The receiver recorded the reverse name {seen} for {ip}, but the forward-confirmed names now are: {}.",
+            if confirmed.is_empty() { "none".to_string() } else { confirmed.join(", ") }
+        )),
+        (None, true) if r.iprev.result == IprevResult::Pass => Some(format!(
+            "The receiver recorded no verified reverse name for {ip} (Postfix writes `unknown`, Exim a bare `[address]`), but {ip} now passes FCrDNS as {}.",
+            confirmed.join(", ")
+        )),
+        _ => None,
+    };
+    if let Some(detail) = recorded {
+        out.push(finding(
+            "receiver-rdns-differs",
+            Area::Receiver,
+            Severity::Info,
+            "The receiver saw different reverse DNS than this check".into(),
+            format!("{detail} If you fixed DNS since, this is expected; otherwise the receiver's resolver sees other data (a split view, or a delegation that is not served everywhere)."),
+            String::new(),
+            &[refs::RFC5322_TRACE, refs::RFC8601_IPREV],
+        ));
+    }
+
+    let auth: Vec<_> = x.receiver_auth().collect();
+    if auth.is_empty() {
+        return;
+    }
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for a in &auth {
+        for m in &a.results {
+            if ["iprev", "spf", "dkim", "dmarc"].contains(&m.method.as_str())
+                && !seen.iter().any(|(k, _)| *k == m.method)
+            {
+                seen.push((&m.method, &m.result));
+            }
+        }
+    }
+    let failed: Vec<String> = seen
+        .iter()
+        .filter(|(m, r)| {
+            matches!(*r, "fail" | "softfail" | "permerror" | "temperror")
+                || (*m == "dmarc" && *r == "none")
+        })
+        .map(|(m, r)| format!("{m}={r}"))
+        .collect();
+    let listed: Vec<String> = seen.iter().map(|(m, r)| format!("{m}={r}")).collect();
+    if !failed.is_empty() {
+        out.push(finding(
+            "receiver-auth-fail",
+            Area::Receiver,
+            Severity::Warning,
+            format!("The receiver's own results include {}", failed.join(", ")),
+            format!(
+                "The receiver recorded {}. SPF, DKIM and DMARC are beyond this check, but Gmail and Yahoo require SPF or DKIM from every sender, and both plus DMARC from bulk senders.",
+                listed.join(", ")
+            ),
+            "Publish SPF for the envelope domain, sign with DKIM, and publish a DMARC record; then send a test message and paste its headers again.".into(),
+            &[refs::GMAIL, refs::YAHOO, refs::RFC8601_HEADER],
+        ));
+    } else if !listed.is_empty() {
+        out.push(finding(
+            "receiver-results",
+            Area::Receiver,
+            Severity::Ok,
+            format!("The receiver recorded {}", listed.join(", ")),
+            "These are the receiver's own verdicts from the pasted Authentication-Results and Received-SPF headers.".into(),
+            String::new(),
+            &[refs::RFC8601_HEADER],
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paste::extract;
+
+    #[test]
+    fn sav_finding_names_the_lines_and_the_fix() {
+        let x = extract("myhostname = mail.example.com\nsmtpd_sender_restrictions = reject_unknown_sender_domain, reject_unverified_sender\n").unwrap();
+        let f = paste_findings(&x, None);
+        let sav = f.iter().find(|f| f.id == "sav-callout").unwrap();
+        assert_eq!(
+            sav.title,
+            "Sender Address Verification (callouts) is on: line 2"
+        );
+        assert_eq!(sav.fix, "# line 2, before\nsmtpd_sender_restrictions = reject_unknown_sender_domain, reject_unverified_sender\n# after\nsmtpd_sender_restrictions = reject_unknown_sender_domain\nthen: postfix reload");
+        assert!(sav.detail.contains("dictionary-harvest"));
+    }
+
+    #[test]
+    fn helo_alone_from_a_config() {
+        let x = extract("myhostname = localhost\n").unwrap();
+        let f = paste_findings(&x, None);
+        assert_eq!(f[0].id, "helo-invalid");
+        assert!(f[0].detail.contains("`localhost`"), "{}", f[0].detail);
+        let x = extract("myhostname = mail.example.com\n").unwrap();
+        assert!(paste_findings(&x, None).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod receiver_tests {
+    use futures::executor::block_on;
+
+    use crate::dns::{Rcode, RecordType};
+    use crate::paste::{check_paste, extract, paste_json, Checked};
+    use crate::testing::{a, ptr, FixedResolver};
+
+    const REV: &str = "10.2.0.192.in-addr.arpa";
+
+    /// 192.0.2.10 passes FCrDNS as mail.example.com.
+    fn dns() -> FixedResolver {
+        FixedResolver::new()
+            .answer(
+                REV,
+                RecordType::Ptr,
+                Rcode::NoError,
+                vec![ptr(REV, "mail.example.com")],
+            )
+            .answer(
+                "mail.example.com",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("mail.example.com", "192.0.2.10")],
+            )
+    }
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let p = block_on(check_paste(&dns(), extract(text).unwrap()));
+        let mut ids: Vec<_> = p.findings.iter().map(|f| f.id).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn disagreements_with_the_receiver_are_called_out() {
+        let text = "Received: from mail.example.com (unknown [192.0.2.10]) by mx.example.net (Postfix) with ESMTPS id 1\n\
+Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=pass smtp.mailfrom=a@example.com; dkim=pass header.d=example.com; dmarc=fail header.from=example.com\n\
+Received-SPF: pass client-ip=192.0.2.99; helo=mail.example.com;\n";
+        assert_eq!(
+            ids(text),
+            [
+                "receiver-auth-fail",
+                "receiver-iprev-differs",
+                "receiver-rdns-differs"
+            ]
+        );
+    }
+
+    #[test]
+    fn another_address_in_the_receivers_verdict() {
+        let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net (Postfix)\n\
+Received-SPF: pass client-ip=192.0.2.99; helo=mail.example.com;\n";
+        assert_eq!(ids(text), ["receiver-ip-differs", "receiver-results"]);
+    }
+
+    #[test]
+    fn agreement_is_said_once() {
+        let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net (Postfix)\n\
+Authentication-Results: mx.example.net; iprev=pass policy.iprev=192.0.2.10; spf=pass smtp.mailfrom=a@example.com; dkim=pass; dmarc=pass\n";
+        assert_eq!(ids(text), ["receiver-results"]);
+        // Results written by another organisation (below the entry, or another authserv-id)
+        // are not the receiver's.
+        let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net (Postfix)\n\
+Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n";
+        assert_eq!(ids(text), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_config_without_an_address_checks_its_helo_host() {
+        let p = block_on(check_paste(
+            &dns(),
+            extract("myhostname = mail.example.com\n").unwrap(),
+        ));
+        let Checked::Host(h) = &p.checked else {
+            panic!("expected a host check, got {:?}", p.checked);
+        };
+        assert_eq!(h.reports.len(), 1);
+        assert_eq!(
+            h.reports[0].helo.as_ref().unwrap().helo.name,
+            "mail.example.com"
+        );
+        let j = paste_json(&p, 7);
+        assert_eq!(
+            j["extracted"],
+            serde_json::json!({
+                "format": "postfix-config", "ip": null, "helo": "mail.example.com",
+                "rdns_seen": null, "sav": false,
+                "reason": "smtp_helo_name is not set, so Postfix announces $myhostname, which is mail.example.com.",
+                "notes": [], "chosen_hop": null, "hops": [], "receiver": [],
+                "settings": [{"line": 1, "name": "myhostname", "value": "mail.example.com"}],
+                "sav_lines": []
+            })
+        );
+        assert_eq!(j["host"], "mail.example.com");
+        assert_eq!(j["verdict"], "pass");
+    }
+
+    #[test]
+    fn headers_json_has_the_ip_report_fields() {
+        let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net (Postfix)\n";
+        let p = block_on(check_paste(&dns(), extract(text).unwrap()));
+        let j = paste_json(&p, 3);
+        assert_eq!(j["extracted"]["ip"], "192.0.2.10");
+        assert_eq!(j["extracted"]["rdns_seen"], "mail.example.com");
+        assert_eq!(j["extracted"]["hops"][0]["role"], "entry");
+        assert_eq!(j["ip"], "192.0.2.10");
+        assert_eq!(j["iprev"]["result"], "pass");
+        assert_eq!(j["helo"]["result"], "pass");
+        assert_eq!(j["verdict"], "pass");
+        assert!(j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == "iprev-pass"));
+        assert!(j["queries"].as_array().is_some());
+    }
+}

@@ -1,0 +1,371 @@
+//! Pasted text: recognise what the user pasted and extract the sending IP and the EHLO name.
+//!
+//! A browser cannot talk SMTP and the operator often does not know which address their mail really
+//! leaves from, but they hold text that says: a received message's headers, a line of their MTA's
+//! log, their MTA's configuration, an EHLO line. [`extract`] recognises which of these it is and
+//! returns an [`Extracted`]: the sending IP, the EHLO name, the reverse name the receiver recorded,
+//! whether Sender Address Verification is configured, and the evidence behind each (the Received
+//! chain, the receiver's own Authentication-Results, the configuration lines read).
+//!
+//! Every parser reads the text line by line and token by token, with no backtracking, so its time
+//! is linear in the input; nothing here panics on any input (both are property-tested).
+//!
+//! ```
+//! use sendercheck_core::paste::{extract, Format};
+//!
+//! let x = extract("Received: from mail.example.com (mail.example.com [192.0.2.10])\n\
+//!                  \tby mx.example.net (Postfix) with ESMTPS id 4AbC; Fri, 27 Nov 2026 10:00:00 +0000\n")
+//!     .unwrap();
+//! assert_eq!(x.format, Format::Headers);
+//! assert_eq!(x.ip.unwrap().to_string(), "192.0.2.10");
+//! assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
+//! ```
+
+mod auth;
+mod config;
+mod findings;
+mod headers;
+mod json;
+mod logs;
+mod run;
+mod text;
+
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+pub use auth::{AuthHeader, MethodResult};
+pub use findings::paste_findings;
+pub use headers::{Hop, HopRole};
+pub use json::paste_json;
+pub use run::{check_paste, Checked, PasteReport};
+
+/// The largest paste read (4 MiB); message headers are a few kilobytes.
+pub const MAX_PASTE: usize = 4 << 20;
+
+/// What kind of text was pasted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// A message's headers, or a whole .eml.
+    #[default]
+    Headers,
+    /// Postfix log lines.
+    PostfixLog,
+    /// Exim main log lines.
+    EximLog,
+    /// Postfix `main.cf` (or `master.cf` `-o` overrides).
+    PostfixConfig,
+    /// Exim's configuration file.
+    EximConfig,
+    /// One EHLO/HELO line, a server's `250`/`220` line, or a bare host name.
+    Ehlo,
+}
+
+impl Format {
+    /// Every format, in the order they are tried.
+    pub const ALL: [Format; 6] = [
+        Format::Headers,
+        Format::PostfixLog,
+        Format::EximLog,
+        Format::PostfixConfig,
+        Format::EximConfig,
+        Format::Ehlo,
+    ];
+
+    /// The format word, as in JSON (`headers`, `postfix-log`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Headers => "headers",
+            Format::PostfixLog => "postfix-log",
+            Format::EximLog => "exim-log",
+            Format::PostfixConfig => "postfix-config",
+            Format::EximConfig => "exim-config",
+            Format::Ehlo => "ehlo",
+        }
+    }
+
+    /// What the format is, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Headers => "message headers",
+            Format::PostfixLog => "a Postfix log",
+            Format::EximLog => "an Exim main log",
+            Format::PostfixConfig => "a Postfix main.cf",
+            Format::EximConfig => "an Exim configuration",
+            Format::Ehlo => "an EHLO line",
+        }
+    }
+
+    /// A one-line sample of the format.
+    pub fn sample(self) -> &'static str {
+        match self {
+            Format::Headers => "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net …",
+            Format::PostfixLog => "postfix/smtpd[1234]: connect from mail.example.com[192.0.2.10]",
+            Format::EximLog => "<= alice@example.com H=mail.example.com (mail.example.com) [192.0.2.10]:42315 P=esmtps",
+            Format::PostfixConfig => "myhostname = mail.example.com",
+            Format::EximConfig => "primary_hostname = mail.example.com",
+            Format::Ehlo => "EHLO mail.example.com",
+        }
+    }
+}
+
+/// A configuration line that decided something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    /// 1-based line number in the paste.
+    pub line: usize,
+    /// The parameter (`myhostname`, `helo_data`, …).
+    pub name: String,
+    /// Its value as written (continuation lines joined).
+    pub value: String,
+}
+
+/// A line that turns on Sender Address Verification, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavLine {
+    /// 1-based line number in the paste.
+    pub line: usize,
+    /// The line as written (continuation lines joined).
+    pub text: String,
+    /// The line to write instead (empty: delete it).
+    pub replacement: String,
+}
+
+/// What was found in a paste.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extracted {
+    /// What the paste is.
+    pub format: Format,
+    /// The sending IP, when the text names it.
+    pub ip: Option<IpAddr>,
+    /// The EHLO argument the server used (or, from a configuration, will use): lower case without
+    /// a trailing dot; an address literal as written.
+    pub helo: Option<String>,
+    /// The reverse name the receiver recorded for the sending IP.
+    pub rdns_seen: Option<String>,
+    /// The receiver said explicitly that it found no (verified) reverse name: Postfix's `unknown`,
+    /// Exim's bare `[IP]`.
+    pub rdns_unknown: bool,
+    /// Sender Address Verification (callouts) is configured.
+    pub sav: bool,
+    /// Message headers: every Received header, top (newest) first.
+    pub hops: Vec<Hop>,
+    /// Message headers: the index in `hops` the values come from.
+    pub chosen: Option<usize>,
+    /// Why these values were taken (which hop, line or setting).
+    pub reason: String,
+    /// Message headers: Authentication-Results and Received-SPF, top first.
+    pub auth: Vec<AuthHeader>,
+    /// Configurations: the settings read.
+    pub settings: Vec<Setting>,
+    /// Configurations: the lines that turn on Sender Address Verification.
+    pub sav_lines: Vec<SavLine>,
+    /// Anything else worth saying (ambiguities, values that could not be evaluated).
+    pub notes: Vec<String>,
+}
+
+impl Extracted {
+    /// What the paste is.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Takes the IP, EHLO name and recorded reverse name from another hop of the Received chain,
+    /// as when the user picks a different row of the table. Returns false (and changes nothing)
+    /// when there is no such hop.
+    pub fn choose_hop(&mut self, index: usize) -> bool {
+        let Some(hop) = self.hops.get(index) else {
+            return false;
+        };
+        self.ip = hop.ip;
+        self.helo = hop.helo.clone();
+        self.rdns_seen = hop.rdns.clone();
+        self.rdns_unknown = hop.rdns_unknown;
+        self.reason = if hop.role == HopRole::Entry {
+            headers::entry_reason(&self.hops, index)
+        } else {
+            format!("Received header {} was picked by hand.", index + 1)
+        };
+        self.chosen = Some(index);
+        true
+    }
+
+    /// The Authentication-Results and Received-SPF headers added by the receiver, judged by the
+    /// chosen hop: a header counts when it sits above the hops the sender added and, if it names
+    /// its author, the author belongs to the receiver.
+    pub fn receiver_auth(&self) -> impl Iterator<Item = &AuthHeader> {
+        let first_sender = self
+            .chosen
+            .and_then(|c| self.hops.get(c + 1))
+            .map_or(usize::MAX, |h| h.position);
+        let orgs = headers::receiver_orgs(&self.hops, self.chosen);
+        self.auth.iter().filter(move |a| {
+            a.position < first_sender
+                && a.authserv_id
+                    .as_deref()
+                    .is_none_or(|id| orgs.is_empty() || orgs.contains(&text::org_domain(id)))
+        })
+    }
+}
+
+/// The paste is none of the recognised formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotRecognised {
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+impl fmt::Display for NotRecognised {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} Paste one of these:", self.reason)?;
+        for format in Format::ALL {
+            writeln!(f, "- {}: {}", format.describe(), format.sample())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for NotRecognised {}
+
+/// Recognises the paste and extracts what it says about the sending server.
+///
+/// Formats are tried in the order of [`Format::ALL`]; the first whose markers appear wins:
+/// a `Received:`, `Authentication-Results:` or `Received-SPF:` header line; a Postfix or Exim log
+/// line naming a client `NAME[IP]` / `H=… [IP]`; Postfix or Exim configuration parameters; a single
+/// EHLO line or host name.
+pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
+    if text.len() > MAX_PASTE {
+        return Err(NotRecognised {
+            reason: format!(
+                "The paste is {} bytes; at most {} are read (message headers are a few kilobytes).",
+                text.len(),
+                MAX_PASTE
+            ),
+        });
+    }
+    if text.trim().is_empty() {
+        return Err(NotRecognised {
+            reason: "Nothing was pasted.".into(),
+        });
+    }
+    if let Some(x) = headers::extract(text) {
+        return Ok(x);
+    }
+    if let Some(x) = logs::extract(text) {
+        return Ok(x);
+    }
+    if let Some(x) = config::extract(text) {
+        return Ok(x);
+    }
+    if let Some(x) = ehlo(text) {
+        return Ok(x);
+    }
+    Err(NotRecognised {
+        reason: unrecognised_reason(text),
+    })
+}
+
+/// A single EHLO line, a `250`/`220` reply line, or a paste that is one host name or literal.
+fn ehlo(text: &str) -> Option<Extracted> {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    let verb = first.split_whitespace().next().unwrap_or("");
+    let upper = verb.to_ascii_uppercase();
+    let with_verb = ["EHLO", "HELO", "LHLO", "220", "250"].contains(&upper.as_str())
+        || upper.starts_with("250-")
+        || upper.starts_with("220-");
+    let single = lines.next().is_none() && first.split_whitespace().count() == 1;
+    if !with_verb && !single {
+        return None;
+    }
+    let helo = crate::parse_helo(first);
+    if !with_verb && helo.kind == crate::HeloKind::Invalid {
+        return None;
+    }
+    Some(Extracted {
+        format: Format::Ehlo,
+        reason: format!(
+            "The EHLO argument is the first word after `{}`.",
+            if with_verb { verb } else { "the paste" }
+        ),
+        helo: Some(helo.name),
+        ..Extracted::default()
+    })
+}
+
+fn unrecognised_reason(text: &str) -> String {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if crate::parse_ip(first).is_ok() && first.split_whitespace().count() == 1 {
+        return format!(
+            "`{}` is an address, not pasted text: check it as the sending IP.",
+            crate::name::shorten(first)
+        );
+    }
+    if text.contains('\0')
+        || text
+            .chars()
+            .filter(|c| c.is_control() && !c.is_whitespace())
+            .take(8)
+            .count()
+            == 8
+    {
+        return "The paste looks like binary data, not text.".into();
+    }
+    "The paste has no Received header, no Postfix or Exim log line naming a client address, no Postfix or Exim settings and no EHLO line.".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ehlo_lines() {
+        let x = extract("EHLO Mail.Example.com.\n").unwrap();
+        assert_eq!(
+            (x.format(), x.helo.as_deref(), x.ip),
+            (Format::Ehlo, Some("mail.example.com"), None)
+        );
+        let x = extract("250-mail.example.com Hello [192.0.2.1]").unwrap();
+        assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
+        let x = extract("  mail.example.com  ").unwrap();
+        assert_eq!(x.format(), Format::Ehlo);
+        let x = extract("HELO localhost").unwrap();
+        assert_eq!(x.helo.as_deref(), Some("localhost"));
+    }
+
+    #[test]
+    fn unrecognised_text_says_what_is_accepted() {
+        let e = extract("hello there, my mail bounces").unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.starts_with("The paste has no Received header"),
+            "{text}"
+        );
+        for f in Format::ALL {
+            assert!(text.contains(f.sample()), "{text}");
+        }
+        assert_eq!(
+            extract("192.0.2.1").unwrap_err().reason,
+            "`192.0.2.1` is an address, not pasted text: check it as the sending IP."
+        );
+        assert_eq!(extract(" \n\t").unwrap_err().reason, "Nothing was pasted.");
+        assert!(extract("word").is_err());
+    }
+
+    #[test]
+    fn huge_paste_is_refused_with_its_size() {
+        let big = "a".repeat(MAX_PASTE + 1);
+        let e = extract(&big).unwrap_err();
+        assert!(
+            e.reason.starts_with("The paste is 4194305 bytes"),
+            "{}",
+            e.reason
+        );
+    }
+}
