@@ -3,11 +3,14 @@
 //! ```text
 //! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck host <NAME> [same options]
+//! sendercheck paste [FILE|-] [--resolver URL] [--timeout SECONDS] [--json]
 //! ```
 //!
 //! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror`; 3 when the only
-//! non-pass results are `temperror`; 2 for bad usage or input (message on stderr).
+//! non-pass results are `temperror`; 2 for bad usage or input (message on stderr), including a
+//! paste that is none of the recognised formats.
 
+mod extracted;
 mod output;
 mod run;
 
@@ -42,6 +45,15 @@ enum Command {
         #[command(flatten)]
         opts: Options,
     },
+    /// Check what pasted text names: message headers, a Postfix or Exim log line or configuration,
+    /// or an EHLO line.
+    Paste {
+        /// The file holding the text, or `-` for stdin (at most 4 MiB).
+        #[arg(value_name = "FILE|-", default_value = "-")]
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        opts: Common,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -49,21 +61,28 @@ pub struct Options {
     /// What the server says in EHLO: `EHLO name`, `HELO name`, a `250 name` line, or the bare name.
     #[arg(long, value_name = "TEXT")]
     helo: Option<String>,
+    #[command(flatten)]
+    common: Common,
+    /// Addresses checked at once when reading stdin.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+}
+
+/// The options of every command: which resolver to ask, how long to wait, how to print.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
     /// DNS-over-HTTPS resolver URL (RFC 8484).
     #[arg(long, value_name = "URL", default_value = sendercheck_doh::DEFAULT_RESOLVER)]
     resolver: String,
     /// Seconds allowed for each DNS question.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     timeout: f64,
-    /// Print JSON (one object; one per line when reading stdin).
+    /// Print JSON: one object (`ip -`: one per line).
     #[arg(long)]
     json: bool,
     /// Also trust this PEM certificate for the resolver's HTTPS (a private or test resolver).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<std::path::PathBuf>,
-    /// Addresses checked at once when reading stdin.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    concurrency: usize,
 }
 
 /// How the process ends; see the crate docs for the codes.
@@ -89,6 +108,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Ip { address, opts } => run::ip(&address, &opts, style).await,
             Command::Host { name, opts } => run::host(&name, &opts, style).await,
+            Command::Paste { file, opts } => run::paste(&file, &opts, style).await,
         }
     });
     match exit {
@@ -104,7 +124,7 @@ fn main() -> ExitCode {
     }
 }
 
-impl Options {
+impl Common {
     fn timeout(&self) -> anyhow::Result<Duration> {
         if !(self.timeout > 0.0 && self.timeout <= 300.0) {
             anyhow::bail!(

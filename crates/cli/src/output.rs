@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use sendercheck_core::{Finding, Report, Severity, Verdict};
+use sendercheck_core::{Finding, HostReport, Report, Severity, Verdict};
 
 /// Whether to colour the output.
 #[derive(Debug, Clone, Copy)]
@@ -19,7 +19,8 @@ impl Style {
         }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// `text` in the SGR colour `code` (e.g. `1;32`), or plain.
+    pub fn paint(&self, code: &str, text: &str) -> String {
         if self.colour {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -70,7 +71,8 @@ pub fn problem_line(msg: &str, verdict: Verdict, style: Style) -> String {
     format!("{} {msg}", style.verdict(verdict))
 }
 
-fn finding(out: &mut String, f: &Finding, style: Style) {
+/// One finding: severity and title, detail, fix, references.
+pub fn finding(out: &mut String, f: &Finding, style: Style) {
     let _ = writeln!(out, "\n[{}] {}", style.severity(f.severity), f.title);
     let _ = writeln!(out, "    {}", f.detail);
     if !f.fix.is_empty() {
@@ -91,6 +93,18 @@ fn finding(out: &mut String, f: &Finding, style: Style) {
 
 /// The full readable report of one address.
 pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) -> String {
+    report_with(report, &[], elapsed_ms, resolver, style)
+}
+
+/// The full readable report of one address, with findings from elsewhere (a paste) after the
+/// check's own, under their own heading.
+pub fn report_with(
+    report: &Report,
+    more: &[Finding],
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
     let mut out = verdict_line(report, style);
     out.push('\n');
     let ptr = report.iprev.ptr();
@@ -116,6 +130,7 @@ pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) ->
     for f in &report.findings {
         finding(&mut out, f, style);
     }
+    paste_findings(&mut out, more, style);
     let _ = writeln!(out, "\nDNS questions asked of {resolver}:");
     for e in report.exchanges() {
         let answer = match &e.result {
@@ -133,5 +148,31 @@ pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) ->
         let _ = writeln!(out, "  {} {} → {answer}", e.question.name, e.question.rtype);
     }
     let _ = writeln!(out, "Checked in {elapsed_ms} ms.");
+    out
+}
+
+/// Findings that come from a paste rather than from DNS, under their own heading.
+pub fn paste_findings(out: &mut String, findings: &[Finding], style: Style) {
+    if findings.is_empty() {
+        return;
+    }
+    out.push_str("\nFrom the paste:\n");
+    for f in findings {
+        finding(out, f, style);
+    }
+}
+
+/// The readable report of a host name: each address's full report, or why none could be checked.
+pub fn host_report(host: &HostReport, elapsed_ms: u64, resolver: &str, style: Style) -> String {
+    if let Some(problem) = host.problem() {
+        return format!("{}\n", problem_line(&problem, host.verdict(), style));
+    }
+    let mut out = String::new();
+    for (i, r) in host.reports.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&report(r, elapsed_ms, resolver, style));
+    }
     out
 }

@@ -1,18 +1,20 @@
 //! The commands: build the DoH client, run the engine, print, and pick the exit status.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::net::IpAddr;
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
 use futures::stream::{self, StreamExt};
+use sendercheck_core::paste::{self, Checked, MAX_PASTE};
 use sendercheck_core::{
     check, check_host, host_json, parse_ip, report_json, DomainName, Report, Verdict,
 };
 use sendercheck_doh::DohClient;
 
 use crate::output::{self, Style};
-use crate::{Exit, Options};
+use crate::{Common, Exit, Options};
 
 /// Longest line read from stdin; anything longer is not an address.
 const MAX_LINE: usize = 1024;
@@ -26,7 +28,7 @@ pub fn exit_code(v: Verdict) -> u8 {
     }
 }
 
-fn client(opts: &Options) -> anyhow::Result<DohClient> {
+fn client(opts: &Common) -> anyhow::Result<DohClient> {
     let mut http =
         reqwest::Client::builder().user_agent(concat!("sendercheck/", env!("CARGO_PKG_VERSION")));
     if let Some(path) = &opts.ca_cert {
@@ -57,10 +59,10 @@ pub async fn ip(address: &str, opts: &Options, style: Style) -> anyhow::Result<E
         Ok(ip) => ip,
         Err(e) => return Ok(Exit::BadInput(e.to_string())),
     };
-    let doh = client(opts)?;
+    let doh = client(&opts.common)?;
     let (report, ms) = timed(&doh, ip, opts.helo.as_deref()).await;
     let mut out = std::io::stdout().lock();
-    if opts.json {
+    if opts.common.json {
         writeln!(out, "{}", report_json(&report, ms))?;
     } else {
         write!(
@@ -74,7 +76,7 @@ pub async fn ip(address: &str, opts: &Options, style: Style) -> anyhow::Result<E
 
 /// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
 async fn batch(opts: &Options, style: Style) -> anyhow::Result<Exit> {
-    let doh = client(opts)?;
+    let doh = client(&opts.common)?;
     let mut addresses = Vec::new();
     let mut bad_lines = 0usize;
     for (n, line) in std::io::stdin().lock().lines().enumerate() {
@@ -108,7 +110,7 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
     while let Some((report, ms)) = results.next().await {
         verdicts.push(report.verdict());
-        if opts.json {
+        if opts.common.json {
             writeln!(out, "{}", report_json(&report, ms))?;
         } else {
             writeln!(out, "{}", output::verdict_line(&report, style))?;
@@ -134,30 +136,102 @@ pub async fn host(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ex
         Ok(n) => n,
         Err(e) => return Ok(Exit::BadInput(e.to_string())),
     };
-    let doh = client(opts)?;
+    let doh = client(&opts.common)?;
     let start = Instant::now();
     let report = check_host(&doh, host, opts.helo.as_deref()).await;
     let ms = start.elapsed().as_millis() as u64;
     let mut out = std::io::stdout().lock();
-    if opts.json {
+    if opts.common.json {
         writeln!(out, "{}", host_json(&report, ms))?;
-    } else if let Some(problem) = report.problem() {
-        writeln!(
+    } else {
+        write!(
             out,
             "{}",
-            output::problem_line(&problem, report.verdict(), style)
+            output::host_report(&report, ms, doh.endpoint().as_str(), style)
         )?;
+    }
+    Ok(Exit::Verdict(report.verdict()))
+}
+
+/// Reads a paste: at most [`MAX_PASTE`] bytes, so an endless stdin is not slurped. The inner
+/// `Err` says the input is larger than that.
+fn read_paste(file: &Path) -> anyhow::Result<Result<String, String>> {
+    let stdin = file.as_os_str() == "-";
+    let (what, reader): (String, Box<dyn Read>) = if stdin {
+        if std::io::stdin().is_terminal() {
+            eprintln!("sendercheck: reading the paste from stdin; end it with Ctrl-D");
+        }
+        ("stdin".into(), Box::new(std::io::stdin().lock()))
     } else {
-        for (i, r) in report.reports.iter().enumerate() {
-            if i > 0 {
-                writeln!(out)?;
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        (file.display().to_string(), Box::new(f))
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_PASTE as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what}"))?;
+    if bytes.len() > MAX_PASTE {
+        return Ok(Err(format!(
+            "{what} holds more than {MAX_PASTE} bytes (4 MiB), the most a paste may be; message headers are a few kilobytes"
+        )));
+    }
+    Ok(Ok(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// `sendercheck paste [FILE|-]`: recognise the text, check what it names, print.
+pub async fn paste(file: &Path, opts: &Common, style: Style) -> anyhow::Result<Exit> {
+    let text = match read_paste(file)? {
+        Ok(text) => text,
+        Err(msg) => return Ok(Exit::BadInput(msg)),
+    };
+    let extracted = match paste::extract(&text) {
+        Ok(x) => x,
+        // The message lists the recognised formats, one sample line each.
+        Err(e) => return Ok(Exit::BadInput(e.to_string().trim_end().to_string())),
+    };
+    drop(text);
+    let doh = client(opts)?;
+    let start = Instant::now();
+    let report = paste::check_paste(&doh, extracted).await;
+    let ms = start.elapsed().as_millis() as u64;
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        writeln!(out, "{}", paste::paste_json(&report, ms))?;
+        return Ok(Exit::Verdict(report.verdict()));
+    }
+    let resolver = doh.endpoint().as_str();
+    let mut page = crate::extracted::block(&report.extracted, style);
+    page.push('\n');
+    match &report.checked {
+        Checked::Ip(r) => {
+            page.push_str(&output::report_with(
+                r,
+                &report.findings,
+                ms,
+                resolver,
+                style,
+            ));
+        }
+        Checked::Host(h) => {
+            page.push_str(&output::host_report(h, ms, resolver, style));
+            output::paste_findings(&mut page, &report.findings, style);
+        }
+        Checked::Nothing => {
+            let why = match &report.extracted.helo {
+                Some(helo) => format!(
+                    "nothing to look up in DNS: the paste names no sending address, and the EHLO argument `{helo}` is not a host name"
+                ),
+                None => "nothing to look up in DNS: the paste names no sending address and no EHLO name".into(),
+            };
+            page.push_str(&output::problem_line(&why, report.verdict(), style));
+            page.push('\n');
+            for f in &report.findings {
+                output::finding(&mut page, f, style);
             }
-            write!(
-                out,
-                "{}",
-                output::report(r, ms, doh.endpoint().as_str(), style)
-            )?;
         }
     }
+    write!(out, "{page}")?;
     Ok(Exit::Verdict(report.verdict()))
 }

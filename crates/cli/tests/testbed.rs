@@ -1,78 +1,13 @@
 //! The `sendercheck` binary against the real NSD + dnsdist testbed (`testbed/run.sh exec -- …`,
 //! which `make test` uses). Every zone case, over DoH on plain HTTP and on HTTPS.
 
-use std::io::Write;
+mod common;
+
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{env, finding, ids, sendercheck, transports};
 use serde_json::Value;
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: run these tests through `make test` or `testbed/run.sh exec -- cargo test`")
-    })
-}
-
-/// The resolver options of each transport.
-fn transports() -> Vec<(&'static str, Vec<String>)> {
-    vec![
-        (
-            "http",
-            vec!["--resolver".into(), env("SENDERCHECK_TEST_DOH_HTTP")],
-        ),
-        (
-            "https",
-            vec![
-                "--resolver".into(),
-                env("SENDERCHECK_TEST_DOH_HTTPS"),
-                "--ca-cert".into(),
-                env("SENDERCHECK_TEST_CA"),
-            ],
-        ),
-    ]
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not one JSON object ({e}): {}\nstderr: {}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-}
-
-fn sendercheck(args: &[&str], extra: &[String], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sendercheck"))
-        .args(args)
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sendercheck");
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn sorted(v: &Value) -> Vec<String> {
     let mut list: Vec<String> = v
@@ -83,24 +18,6 @@ fn sorted(v: &Value) -> Vec<String> {
         .collect();
     list.sort();
     list
-}
-
-fn ids(j: &Value) -> Vec<String> {
-    j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn finding<'a>(j: &'a Value, id: &str) -> &'a Value {
-    j["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id)
-        .unwrap_or_else(|| panic!("no finding {id} in {j}"))
 }
 
 /// (input, iprev result, PTR names, confirmed names, generic, exit code, a finding id that must be present)

@@ -112,7 +112,7 @@ fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
         severity,
         format!("EHLO argument `{}` is not a usable host name", helo.name),
         format!(
-            "{why}. No sending address was found in the paste, so reverse DNS was not checked."
+            "The name is not usable: {why}. No sending address was found in the paste, so reverse DNS was not checked."
         ),
         crate::helo_settings("mail.example.com"),
         &[
@@ -374,6 +374,40 @@ Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n
         );
         assert_eq!(j["host"], "mail.example.com");
         assert_eq!(j["verdict"], "pass");
+    }
+
+    #[test]
+    fn what_is_looked_up_and_the_verdict() {
+        use crate::paste::{target, Target};
+        use crate::Verdict;
+        let lit = extract("EHLO [192.0.2.10]").unwrap();
+        assert_eq!(target(&lit), Target::Ip("192.0.2.10".parse().unwrap()));
+        let p = block_on(check_paste(&dns(), lit));
+        assert!(matches!(p.checked, Checked::Ip(_)));
+
+        // Callouts are a warning: they do not decide whether the DNS identity is accepted.
+        let sav =
+            "myhostname = mail.example.com\nsmtpd_sender_restrictions = reject_unverified_sender\n";
+        let p = block_on(check_paste(&dns(), extract(sav).unwrap()));
+        assert!(matches!(p.checked, Checked::Host(_)));
+        assert_eq!(p.verdict(), Verdict::Pass);
+        let p = block_on(check_paste(
+            &dns(),
+            extract("smtpd_sender_restrictions = reject_unverified_sender\n").unwrap(),
+        ));
+        assert_eq!(
+            (&p.checked, p.verdict()),
+            (&Checked::Nothing, Verdict::Pass)
+        );
+        // An unusable EHLO name is an error, with or without a lookup.
+        let p = block_on(check_paste(
+            &dns(),
+            extract("myhostname = localhost\n").unwrap(),
+        ));
+        assert_eq!(
+            (&p.checked, p.verdict()),
+            (&Checked::Nothing, Verdict::Fail)
+        );
     }
 
     #[test]

@@ -34,6 +34,9 @@ use crate::name::shorten;
 /// At most this many Received headers are kept (real messages have under 20).
 const MAX_HOPS: usize = 100;
 
+/// How the entry hop's reason starts when no hop was outside the receiver.
+const FALLBACK: &str = "Every hop looked internal to one organisation";
+
 /// Where a hop sits relative to the receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -462,6 +465,7 @@ fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
             continue;
         }
         hop.role = HopRole::Entry;
+        hop.why = "The first hop from the top whose client is outside the receiver.".into();
         entry = Some(i);
         break;
     }
@@ -481,7 +485,7 @@ fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
                 .rposition(|h| h.ip.is_some_and(|ip| non_public_reason(ip).is_none()))
                 .or_else(|| hops.iter().rposition(|h| h.ip.is_some()))?;
             hops[fallback].role = HopRole::Entry;
-            hops[fallback].why = "Every hop looked internal to one organisation; this is the lowest with a client address.".into();
+            hops[fallback].why = format!("{FALLBACK}; this is the lowest with a client address.");
             Some(fallback)
         }
     }
@@ -492,7 +496,7 @@ pub(crate) fn entry_reason(hops: &[Hop], index: usize) -> String {
     let hop = &hops[index];
     let above = index;
     let by = hop.by.as_deref().unwrap_or("the receiver");
-    if !hop.why.is_empty() {
+    if hop.why.starts_with(FALLBACK) {
         return format!("Received header {}: {}", index + 1, hop.why);
     }
     let skipped = match above {

@@ -15,10 +15,12 @@
 //!  "ip": …, "verdict": …, "iprev": …, "helo": …, "findings": […], "queries": […], "elapsed_ms": …}
 //! ```
 //!
-//! With an address, the fields after `extracted` are those of `sendercheck ip --json`, and
+//! Keys come out in alphabetical order, like every JSON object of the CLI. With an address, the
+//! fields besides `extracted` are those of `sendercheck ip --json`, and
 //! `findings` also holds the paste's own (`sav-callout`, `receiver-*`). With only an EHLO host
 //! name they are those of `sendercheck host --json` plus `findings`; with neither, `verdict` and
-//! `findings` only. `receiver` lists only the headers the receiver added (see
+//! `findings` only. `verdict` is the DNS check's, made `fail` by a paste finding of severity
+//! error (see [`PasteReport::verdict`]). `receiver` lists only the headers the receiver added (see
 //! [`Extracted::receiver_auth`]).
 
 use serde_json::{json, Map, Value};
@@ -91,8 +93,6 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     obj.insert("verdict".into(), json!(p.verdict()));
     obj.insert("findings".into(), json!(findings));
-    let mut ordered = Map::new();
-    ordered.insert("extracted".into(), extracted_json(&p.extracted));
-    ordered.extend(std::mem::take(obj));
-    Value::Object(ordered)
+    obj.insert("extracted".into(), extracted_json(&p.extracted));
+    out
 }

@@ -39,7 +39,7 @@ pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
-pub use run::{check_paste, Checked, PasteReport};
+pub use run::{check_paste, target, Checked, PasteReport, Target};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
 pub const MAX_PASTE: usize = 4 << 20;
@@ -286,10 +286,16 @@ fn ehlo(text: &str) -> Option<Extracted> {
     }
     Some(Extracted {
         format: Format::Ehlo,
-        reason: format!(
-            "The EHLO argument is the first word after `{}`.",
-            if with_verb { verb } else { "the paste" }
-        ),
+        reason: if with_verb {
+            let verb = if upper.starts_with("250-") || upper.starts_with("220-") {
+                &verb[..4]
+            } else {
+                verb
+            };
+            format!("The EHLO argument is the first word after `{verb}`.")
+        } else {
+            "The paste is one host name, read as the EHLO argument.".into()
+        },
         helo: Some(helo.name),
         ..Extracted::default()
     })
@@ -333,6 +339,10 @@ mod tests {
         );
         let x = extract("250-mail.example.com Hello [192.0.2.1]").unwrap();
         assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
+        assert_eq!(
+            x.reason,
+            "The EHLO argument is the first word after `250-`."
+        );
         let x = extract("  mail.example.com  ").unwrap();
         assert_eq!(x.format(), Format::Ehlo);
         let x = extract("HELO localhost").unwrap();

@@ -1,0 +1,198 @@
+//! The readable form of what was found in a paste: the format, why these values were taken, the
+//! values, and the evidence (the Received chain and the receiver's own results, or the
+//! configuration lines read).
+
+use std::fmt::Write;
+
+use sendercheck_core::paste::{Extracted, Format, Hop};
+
+use crate::output::Style;
+
+/// Longest cell of the Received table; longer values are cut with `…`.
+const MAX_CELL: usize = 40;
+
+/// The `Pasted: …` block, ending with a newline.
+pub fn block(x: &Extracted, style: Style) -> String {
+    let format = x.format();
+    let mut out = format!("Pasted: {}\n", format.describe());
+    if !x.reason.is_empty() {
+        let _ = writeln!(out, "  {}", x.reason);
+    }
+    let absent = "(not in the paste)";
+    let ip = x.ip.map(|ip| ip.to_string());
+    let _ = writeln!(out, "  {:<10} {}", "IP", ip.as_deref().unwrap_or(absent));
+    let _ = writeln!(
+        out,
+        "  {:<10} {}",
+        "EHLO",
+        x.helo.as_deref().unwrap_or(absent)
+    );
+    let config = matches!(format, Format::PostfixConfig | Format::EximConfig);
+    if matches!(
+        format,
+        Format::Headers | Format::PostfixLog | Format::EximLog
+    ) {
+        let seen = match (&x.rdns_seen, x.rdns_unknown) {
+            (Some(name), _) => name.clone(),
+            (None, true) => "unknown (the receiver found no verified reverse name)".into(),
+            (None, false) => "(not recorded)".into(),
+        };
+        let _ = writeln!(out, "  {:<10} {seen}", "rDNS seen");
+    }
+    if config {
+        let sav = if x.sav {
+            let lines: Vec<String> = x.sav_lines.iter().map(|l| l.line.to_string()).collect();
+            let text = match lines.len() {
+                0 => "on".to_string(),
+                1 => format!("on (line {})", lines[0]),
+                _ => format!("on (lines {})", lines.join(", ")),
+            };
+            style.paint("33", &text)
+        } else {
+            "off".into()
+        };
+        let _ = writeln!(out, "  {:<10} {sav}", "SAV");
+    }
+    for note in &x.notes {
+        let _ = writeln!(out, "  Note: {note}");
+    }
+    if format == Format::Headers {
+        received_chain(&mut out, x, style);
+        receiver_results(&mut out, x, style);
+    }
+    if config {
+        settings(&mut out, x);
+    }
+    out
+}
+
+fn cell(value: Option<&str>) -> String {
+    let value = value.unwrap_or("-");
+    if value.chars().count() <= MAX_CELL {
+        return value.to_string();
+    }
+    let cut: String = value.chars().take(MAX_CELL - 1).collect();
+    format!("{cut}…")
+}
+
+fn rdns_cell(hop: &Hop) -> String {
+    match (&hop.rdns, hop.rdns_unknown) {
+        (Some(name), _) if hop.rdns_forged => format!("{} (may be forged)", cell(Some(name))),
+        (Some(name), _) => cell(Some(name)),
+        (None, true) => "unknown".into(),
+        (None, false) => "-".into(),
+    }
+}
+
+/// The Received headers as a table, newest first, the checked one marked `>`.
+fn received_chain(out: &mut String, x: &Extracted, style: Style) {
+    if x.hops.is_empty() {
+        return;
+    }
+    let header = ["#", "role", "EHLO", "rDNS", "IP", "by"].map(String::from);
+    let rows: Vec<[String; 6]> = x
+        .hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            [
+                (i + 1).to_string(),
+                h.role.as_str().to_string(),
+                cell(h.helo.as_deref()),
+                rdns_cell(h),
+                cell(h.ip.map(|ip| ip.to_string()).as_deref()),
+                cell(h.by.as_deref()),
+            ]
+        })
+        .collect();
+    let mut width = [0usize; 6];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, c) in width.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |row: &[String; 6]| {
+        let mut text = format!("{:>w$}", row[0], w = width[0]);
+        for (c, w) in row.iter().zip(width).skip(1) {
+            let _ = write!(text, "  {c:<w$}");
+        }
+        text.trim_end().to_string()
+    };
+    let _ = writeln!(
+        out,
+        "\n  Received headers, newest first (> marks the one checked):"
+    );
+    let _ = writeln!(out, "    {}", line(&header));
+    for (i, row) in rows.iter().enumerate() {
+        if x.chosen == Some(i) {
+            let _ = writeln!(out, "  {}", style.paint("1", &format!("> {}", line(row))));
+        } else {
+            let _ = writeln!(out, "    {}", line(row));
+        }
+    }
+}
+
+/// The receiver's own Authentication-Results and Received-SPF, one line per header.
+fn receiver_results(out: &mut String, x: &Extracted, style: Style) {
+    let mut lines = Vec::new();
+    for a in x.receiver_auth() {
+        let results: Vec<String> = a
+            .results
+            .iter()
+            .map(|r| {
+                let code = match r.result.as_str() {
+                    "pass" => "32",
+                    "fail" | "softfail" | "permerror" => "31",
+                    "temperror" => "33",
+                    _ => "",
+                };
+                let text = format!("{}={}", r.method, r.result);
+                if code.is_empty() {
+                    text
+                } else {
+                    style.paint(code, &text)
+                }
+            })
+            .collect();
+        let by = a
+            .authserv_id
+            .as_deref()
+            .map_or(String::new(), |id| format!(" by {id}"));
+        lines.push(format!("    {}{by}: {}", a.header, results.join(" ")));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n  The receiver's own results:");
+    for l in lines {
+        let _ = writeln!(out, "{l}");
+    }
+}
+
+/// The configuration settings read and the lines that turn on Sender Address Verification.
+fn settings(out: &mut String, x: &Extracted) {
+    let numbers = x
+        .settings
+        .iter()
+        .map(|s| s.line)
+        .chain(x.sav_lines.iter().map(|l| l.line));
+    let width = numbers.map(|n| n.to_string().len()).max().unwrap_or(1);
+    if !x.settings.is_empty() {
+        let _ = writeln!(out, "\n  Settings read:");
+        for s in &x.settings {
+            let _ = writeln!(out, "    line {:<width$}  {} = {}", s.line, s.name, s.value);
+        }
+    }
+    if !x.sav_lines.is_empty() {
+        let _ = writeln!(out, "\n  Lines that turn on Sender Address Verification:");
+        for l in &x.sav_lines {
+            let _ = writeln!(out, "    line {:<width$}  {}", l.line, l.text);
+            let instead = if l.replacement.is_empty() {
+                "(delete the line)"
+            } else {
+                &l.replacement
+            };
+            let _ = writeln!(out, "    {:pad$}instead: {instead}", "", pad = width + 7);
+        }
+    }
+}
