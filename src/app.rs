@@ -3,6 +3,7 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use sendercheck_core::paste::{self, Extracted};
 use sendercheck_core::{check, check_host};
 use sendercheck_doh::DohClient;
 use yew::platform::spawn_local;
@@ -10,8 +11,8 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::{
-    actions::Actions, form::CheckForm, form::FormInput, progress::Progress, report::Results,
-    sav::Sav, verdict::VerdictBox,
+    actions::Actions, form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::Pasted,
+    progress::Progress, report::Results, sav::Sav, verdict::VerdictBox,
 };
 use crate::model::{Permalink, ResolverChoice, Target};
 use crate::state::{next_run_id, Action, Finished, Outcome, Remote, Request, State};
@@ -23,6 +24,23 @@ const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The state handle that components reach through context.
 pub type StateHandle = UseReducerHandle<State>;
 
+/// Checks what a paste names (see `paste::target`) with its EHLO name; a paste that names
+/// nothing to look up is only shown.
+pub fn check_pasted(state: &StateHandle, extracted: Extracted) {
+    let helo = extracted.helo.clone().unwrap_or_default();
+    let resolver = state.resolver.clone();
+    let target = match paste::target(&extracted) {
+        paste::Target::Ip(ip) => Some((Target::Ip(ip), ip.to_string())),
+        paste::Target::Host(name) => Some((Target::Host(name.clone()), name.to_string())),
+        paste::Target::Nothing => None,
+    };
+    let extracted = Rc::new(extracted);
+    match target {
+        Some((target, text)) => run_check(state, target, text, helo, resolver, Some(extracted)),
+        None => state.dispatch(Action::Pasted(extracted)),
+    }
+}
+
 /// Starts a check: records it in the state and runs it in the background.
 pub fn run_check(
     state: &StateHandle,
@@ -30,6 +48,7 @@ pub fn run_check(
     target_text: String,
     helo: String,
     resolver: ResolverChoice,
+    paste: Option<Rc<Extracted>>,
 ) {
     let request = Request {
         run_id: next_run_id(),
@@ -37,6 +56,7 @@ pub fn run_check(
         target_text,
         helo,
         resolver,
+        paste,
     };
     browser::replace_query(
         &Permalink {
@@ -102,7 +122,14 @@ pub fn App() -> Html {
                 if let Ok(target) = crate::model::parse_target(&link.ip) {
                     let resolver = state.resolver.clone();
                     if resolver.validate().is_ok() {
-                        run_check(&state, target, link.ip.clone(), link.helo.clone(), resolver);
+                        run_check(
+                            &state,
+                            target,
+                            link.ip.clone(),
+                            link.helo.clone(),
+                            resolver,
+                            None,
+                        );
                     }
                 }
             }
@@ -119,8 +146,13 @@ pub fn App() -> Html {
                 input.target_text,
                 input.helo,
                 input.resolver,
+                None,
             );
         })
+    };
+    let onpaste = {
+        let state = state.clone();
+        Callback::from(move |x: Extracted| check_pasted(&state, x))
     };
     let onresolver = {
         let state = state.clone();
@@ -132,6 +164,12 @@ pub fn App() -> Html {
         })
     };
     let loading = matches!(state.run, Remote::Loading);
+    // A check started from a paste shows its address and EHLO name in the form (a fresh form).
+    let pasted_request = state.request.as_ref().filter(|r| r.paste.is_some());
+    let (form_key, initial_target, initial_helo) = match pasted_request {
+        Some(r) => (r.run_id, r.target_text.clone(), r.helo.clone()),
+        None => (0, link.ip.clone(), link.helo.clone()),
+    };
 
     html! {
         <ContextProvider<StateHandle> context={state.clone()}>
@@ -141,14 +179,17 @@ pub fn App() -> Html {
             </header>
             <main id="main">
                 <CheckForm
-                    initial_target={link.ip.clone()}
-                    initial_helo={link.helo.clone()}
+                    key={form_key.to_string()}
+                    {initial_target}
+                    {initial_helo}
                     resolver={state.resolver.clone()}
                     busy={loading}
                     {onsubmit}
                     {onresolver}
                 />
+                <PasteForm busy={loading} {onpaste} />
                 <VerdictBox />
+                <Pasted />
                 <Progress />
                 <Results />
                 <Actions />

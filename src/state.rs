@@ -3,9 +3,10 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use sendercheck_core::paste::{paste_findings, paste_json, Checked, Extracted, PasteReport};
 use sendercheck_core::{
-    headline, host_json, report_json, report_markdown, Answer, Exchange, HostReport, Question,
-    Report, ResolveError, Verdict,
+    headline, host_json, paste_markdown, report_json, report_markdown, Answer, Exchange, Finding,
+    HostReport, Question, Report, ResolveError, Verdict,
 };
 use yew::Reducible;
 
@@ -39,6 +40,8 @@ pub struct Request {
     pub helo: String,
     /// Where the questions go.
     pub resolver: ResolverChoice,
+    /// The paste the address and EHLO name came from, when they came from one.
+    pub paste: Option<Rc<Extracted>>,
 }
 
 thread_local! {
@@ -111,11 +114,35 @@ impl Finished {
         }
     }
 
-    /// The JSON export: the CLI's `--json` schema.
+    /// The paste's own findings (SAV, the receiver's verdicts), when the run came from a paste.
+    pub fn paste_findings(&self) -> Vec<Finding> {
+        let report = match &self.outcome {
+            Outcome::Ip(r) => Some(r),
+            Outcome::Host(_) => None,
+        };
+        self.request
+            .paste
+            .as_ref()
+            .map(|x| paste_findings(x, report))
+            .unwrap_or_default()
+    }
+
+    /// The JSON export: the CLI's `--json` schema (`sendercheck paste --json` after a paste).
     pub fn json(&self) -> String {
-        let value = match &self.outcome {
-            Outcome::Ip(r) => report_json(r, self.elapsed_ms),
-            Outcome::Host(h) => host_json(h, self.elapsed_ms),
+        let value = match (&self.request.paste, &self.outcome) {
+            (Some(x), outcome) => paste_json(
+                &PasteReport {
+                    extracted: (**x).clone(),
+                    checked: match outcome {
+                        Outcome::Ip(r) => Checked::Ip(r.clone()),
+                        Outcome::Host(h) => Checked::Host(h.clone()),
+                    },
+                    findings: self.paste_findings(),
+                },
+                self.elapsed_ms,
+            ),
+            (None, Outcome::Ip(r)) => report_json(r, self.elapsed_ms),
+            (None, Outcome::Host(h)) => host_json(h, self.elapsed_ms),
         };
         serde_json::to_string_pretty(&value).unwrap_or_default()
     }
@@ -123,21 +150,28 @@ impl Finished {
     /// The Markdown export, for a ticket.
     pub fn markdown(&self) -> String {
         let resolver = self.request.resolver.url();
-        match &self.outcome {
-            Outcome::Ip(r) => report_markdown(r, resolver),
-            Outcome::Host(h) => {
-                let mut md = format!("# Sender Check: {}\n\n", h.host);
-                if let Some(problem) = h.problem() {
-                    md.push_str(&problem);
-                    md.push('\n');
+        let pasted = self
+            .request
+            .paste
+            .as_ref()
+            .map(|x| paste_markdown(x, &self.paste_findings()))
+            .unwrap_or_default();
+        pasted
+            + &match &self.outcome {
+                Outcome::Ip(r) => report_markdown(r, resolver),
+                Outcome::Host(h) => {
+                    let mut md = format!("# Sender Check: {}\n\n", h.host);
+                    if let Some(problem) = h.problem() {
+                        md.push_str(&problem);
+                        md.push('\n');
+                    }
+                    for r in &h.reports {
+                        md.push_str(&report_markdown(r, resolver));
+                        md.push('\n');
+                    }
+                    md
                 }
-                for r in &h.reports {
-                    md.push_str(&report_markdown(r, resolver));
-                    md.push('\n');
-                }
-                md
             }
-        }
     }
 
     /// Every DNS exchange of the run, in order.
@@ -206,6 +240,9 @@ pub struct State {
     pub queries: Vec<QueryRow>,
     /// The resolver selected in the form.
     pub resolver: ResolverChoice,
+    /// The paste being shown: set by a check started from a paste, or by a paste that names
+    /// nothing to look up; cleared by a check started from the form.
+    pub paste: Option<Rc<Extracted>>,
 }
 
 /// Everything that changes the state.
@@ -231,6 +268,8 @@ pub enum Action {
     },
     /// The user picked another resolver.
     ChooseResolver(ResolverChoice),
+    /// A paste named neither an address nor a host name: show what it says, check nothing.
+    Pasted(Rc<Extracted>),
 }
 
 impl State {
@@ -247,6 +286,7 @@ impl Reducible for State {
         match action {
             Action::Start(request) => {
                 next.resolver = request.resolver.clone();
+                next.paste = request.paste.clone();
                 next.request = Some(request);
                 next.run = Remote::Loading;
                 next.queries.clear();
@@ -274,6 +314,12 @@ impl Reducible for State {
                 next.run = Remote::Failed(message);
             }
             Action::ChooseResolver(choice) => next.resolver = choice,
+            Action::Pasted(extracted) => {
+                next.paste = Some(extracted);
+                next.request = None;
+                next.run = Remote::Idle;
+                next.queries.clear();
+            }
             // Events of a run that was replaced by a newer one.
             Action::Query { .. } | Action::Finish(_) | Action::Fail { .. } => return self,
         }

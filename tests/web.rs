@@ -6,11 +6,14 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
 
+use sendercheck_core::paste::{extract, Extracted};
 use sendercheck_core::{
     check, parse_ip, Answer, Question, RData, Rcode, Record, RecordType, ResolveError, Resolver,
 };
 use sendercheck_web::app::StateHandle;
 use sendercheck_web::components::form::{CheckForm, FormInput};
+use sendercheck_web::components::paste_form::PasteForm;
+use sendercheck_web::components::pasted::Pasted;
 use sendercheck_web::components::report::Results;
 use sendercheck_web::components::verdict::VerdictBox;
 use sendercheck_web::model::{Preset, ResolverChoice, Target};
@@ -18,7 +21,7 @@ use sendercheck_web::state::{Action, Finished, Outcome, Remote, Request, State};
 use sendercheck_web::trace::QueryEvent;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -76,6 +79,7 @@ fn request(run_id: u64, ip: &str, helo: &str) -> Request {
         target_text: ip.into(),
         helo: helo.into(),
         resolver: ResolverChoice::default(),
+        paste: None,
     }
 }
 
@@ -387,4 +391,221 @@ async fn custom_resolver_is_validated() {
         .unwrap()
         .contains("plain http is allowed only for loopback test servers"));
     assert_eq!(*got.borrow(), 0);
+}
+
+/// Headers whose entry hop is 192.0.2.10, with the receiver's verdicts: iprev=fail (this check
+/// finds pass) and dmarc=fail.
+const HEADERS: &str = "Received: by 10.1.2.3 with SMTP id x; Fri, 27 Nov 2026 10:00:01 +0000\n\
+Received: from mail.example.com (unknown [192.0.2.10])\n\tby mx.example.net (Postfix) with ESMTPS id 4AbC; Fri, 27 Nov 2026 10:00:00 +0000\n\
+Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=pass smtp.mailfrom=a@example.com; dmarc=fail header.from=example.com\n\
+Received: from [10.0.0.5] (unknown [10.0.0.5]) by mail.example.com (Postfix) with ESMTPSA id 9Zz\n";
+
+#[derive(Properties, PartialEq)]
+struct PasteHost {
+    pasted: Callback<Extracted>,
+}
+
+#[component]
+fn PasteUnderTest(props: &PasteHost) -> Html {
+    html! { <PasteForm busy=false onpaste={props.pasted.clone()} /> }
+}
+
+fn paste_text(root: &Element, text: &str) {
+    let area: HtmlTextAreaElement = root
+        .query_selector("#paste")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    area.set_value(text);
+    let button: web_sys::HtmlElement = root
+        .query_selector("#paste-run")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    button.click();
+}
+
+#[wasm_bindgen_test]
+async fn paste_form_recognises_or_lists_the_formats() {
+    let got = Rc::new(std::cell::RefCell::new(Vec::<Extracted>::new()));
+    let sink = got.clone();
+    let div = root();
+    yew::Renderer::<PasteUnderTest>::with_root_and_props(
+        div.clone(),
+        PasteHost {
+            pasted: Callback::from(move |x| sink.borrow_mut().push(x)),
+        },
+    )
+    .render();
+    tick().await;
+
+    paste_text(&div, "my mail bounces, please help");
+    tick().await;
+    let err = div.query_selector("#paste-error").unwrap().expect("error");
+    assert!(err
+        .text_content()
+        .unwrap()
+        .starts_with("The paste has no Received header"));
+    let formats: Vec<String> = (0..6)
+        .filter_map(|i| {
+            div.query_selector(&format!("#paste-error li:nth-child({})", i + 1))
+                .unwrap()
+                .and_then(|li| li.get_attribute("data-format"))
+        })
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            "headers",
+            "postfix-log",
+            "exim-log",
+            "postfix-config",
+            "exim-config",
+            "ehlo"
+        ]
+    );
+    assert_eq!(
+        attr(&div, "#paste", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(got.borrow().is_empty());
+
+    paste_text(&div, HEADERS);
+    tick().await;
+    assert!(div.query_selector("#paste-error").unwrap().is_none());
+    let got = got.borrow();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].ip.unwrap().to_string(), "192.0.2.10");
+    assert_eq!(got[0].chosen, Some(1));
+}
+
+/// Serves a prepared state to the paste panel.
+#[component]
+fn PanelWithState(props: &HostProps) -> Html {
+    let initial = props.state.clone();
+    let state = use_reducer(move || initial);
+    html! {
+        <ContextProvider<StateHandle> context={state}>
+            <Pasted />
+        </ContextProvider<StateHandle>>
+    }
+}
+
+fn texts(root: &Element, selector: &str, attribute: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| {
+            list.item(i)?
+                .dyn_into::<Element>()
+                .ok()?
+                .get_attribute(attribute)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn pasted_panel_shows_the_chain_and_the_receivers_verdicts() {
+    let x = Rc::new(extract(HEADERS).unwrap());
+    let mut req = request(4, "192.0.2.10", "mail.example.com");
+    req.paste = Some(x.clone());
+    let report = check(
+        &Zone { timeout: false },
+        parse_ip("192.0.2.10").unwrap(),
+        Some("mail.example.com"),
+    )
+    .await;
+    let done = Rc::new(Finished {
+        request: req.clone(),
+        outcome: Outcome::Ip(report),
+        elapsed_ms: 2,
+    });
+    // The reducer keeps the paste of a run started from it.
+    let state = Rc::new(State::default()).reduce(Action::Start(req));
+    assert!(state.paste.as_ref().is_some_and(|p| Rc::ptr_eq(p, &x)));
+    let state = state.reduce(Action::Finish(done.clone()));
+
+    let div = root();
+    yew::Renderer::<PanelWithState>::with_root_and_props(
+        div.clone(),
+        HostProps {
+            state: (*state).clone(),
+        },
+    )
+    .render();
+    tick().await;
+    assert_eq!(
+        attr(&div, "#pasted", "data-format").as_deref(),
+        Some("headers")
+    );
+    assert_eq!(
+        texts(&div, "tr[data-role]", "data-role"),
+        ["receiver", "entry", "sender"]
+    );
+    assert_eq!(
+        texts(&div, "tr[data-role]", "data-chosen"),
+        ["false", "true", "false"]
+    );
+    let ip = div.query_selector("[data-extracted=ip]").unwrap().unwrap();
+    assert_eq!(ip.text_content().unwrap(), "192.0.2.10");
+    assert_eq!(
+        attr(&div, "[data-check=receiver]", "data-result").as_deref(),
+        Some("differs")
+    );
+    assert_eq!(
+        texts(&div, "tr[data-method]", "data-method"),
+        ["iprev", "spf", "dmarc"]
+    );
+    let mut findings = texts(&div, "[data-finding]", "data-finding");
+    findings.sort();
+    assert_eq!(
+        findings,
+        [
+            "receiver-auth-fail",
+            "receiver-iprev-differs",
+            "receiver-rdns-differs"
+        ]
+    );
+    // The exports carry the paste.
+    let json: serde_json::Value = serde_json::from_str(&done.json()).unwrap();
+    assert_eq!(json["extracted"]["format"], "headers");
+    assert_eq!(json["extracted"]["chosen_hop"], 1);
+    assert_eq!(json["iprev"]["result"], "pass");
+    assert!(done.markdown().starts_with("## Pasted: message headers"));
+
+    // A check started from the form forgets the paste.
+    let state = state.reduce(Action::Start(request(5, "192.0.2.10", "")));
+    assert!(state.paste.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_config_with_callouts_shows_the_sav_card_without_a_lookup() {
+    let x =
+        extract("myhostname = localhost\nsmtpd_sender_restrictions = reject_unverified_sender\n")
+            .unwrap();
+    let state = Rc::new(State::default()).reduce(Action::Pasted(Rc::new(x)));
+    assert_eq!(state.run, Remote::Idle);
+    let div = root();
+    yew::Renderer::<PanelWithState>::with_root_and_props(
+        div.clone(),
+        HostProps {
+            state: (*state).clone(),
+        },
+    )
+    .render();
+    tick().await;
+    assert_eq!(
+        attr(&div, "#pasted", "data-format").as_deref(),
+        Some("postfix-config")
+    );
+    assert_eq!(
+        attr(&div, "[data-check=sav]", "data-result").as_deref(),
+        Some("fail")
+    );
+    let mut findings = texts(&div, "[data-finding]", "data-finding");
+    findings.sort();
+    assert_eq!(findings, ["helo-invalid", "sav-callout"]);
+    let sav = div.query_selector("[data-extracted=sav]").unwrap().unwrap();
+    assert_eq!(sav.text_content().unwrap(), "on");
 }

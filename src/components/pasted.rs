@@ -1,0 +1,208 @@
+//! What the paste said: the format, the values taken and why, the Received chain (pick another
+//! hop), the receiver's own verdicts beside this check's, the settings read, and the paste's
+//! findings (Sender Address Verification, disagreements with the receiver).
+//!
+//! Data attributes for tests and scripts: `data-format` on the section, `data-extracted` on each
+//! value, `data-role` and `data-chosen` on hop rows, `data-method` on receiver rows.
+
+use std::rc::Rc;
+
+use sendercheck_core::paste::{paste_findings, Extracted, HopRole};
+use sendercheck_core::{Area, Report};
+use yew::prelude::*;
+
+use crate::app::{check_pasted, StateHandle};
+use crate::components::finding::FindingView;
+use crate::components::report::Card;
+use crate::components::text::{breakable, with_code};
+use crate::state::{Outcome, Remote};
+
+/// The report of the run that the paste started, when it has finished.
+fn report_of(state: &StateHandle, x: &Rc<Extracted>) -> Option<Report> {
+    let Remote::Ready(done) = &state.run else {
+        return None;
+    };
+    let same = done
+        .request
+        .paste
+        .as_ref()
+        .is_some_and(|p| Rc::ptr_eq(p, x));
+    match &done.outcome {
+        Outcome::Ip(r) if same => Some(r.clone()),
+        _ => None,
+    }
+}
+
+fn value(label: &str, key: &str, v: Option<String>) -> Html {
+    html! {
+        <>
+            <dt>{ label }</dt>
+            <dd data-extracted={key.to_string()}>{ v.unwrap_or_else(|| "—".into()) }</dd>
+        </>
+    }
+}
+
+/// The paste panel (nothing when no paste is shown).
+#[component]
+pub fn Pasted() -> Html {
+    let state = use_context::<StateHandle>().expect("state context");
+    let Some(x) = state.paste.clone() else {
+        return html! {};
+    };
+    let report = report_of(&state, &x);
+    let checking = state
+        .request
+        .as_ref()
+        .and_then(|r| r.paste.as_ref())
+        .is_some_and(|p| Rc::ptr_eq(p, &x));
+    let findings: Vec<_> = paste_findings(&x, report.as_ref())
+        .into_iter()
+        // While the address is checked, its own EHLO card speaks for the name.
+        .filter(|f| !(checking && report.is_none() && f.check == Area::Helo))
+        .collect();
+    let pick = |i: usize| {
+        let state = state.clone();
+        let x = x.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*x).clone();
+            if next.choose_hop(i) {
+                check_pasted(&state, next);
+            }
+        })
+    };
+    let busy = matches!(state.run, Remote::Loading);
+    let rdns = x.rdns_seen.clone().or_else(|| {
+        x.rdns_unknown
+            .then(|| "none (the receiver found no verified name)".to_string())
+    });
+    html! {
+        <section id="pasted" class="pasted" data-format={x.format().as_str()} aria-labelledby="pasted-title">
+            <h2 id="pasted-title" class="section-title">{ format!("Pasted: {}", x.format().describe()) }</h2>
+            <p class="pasted-reason">{ with_code(&x.reason) }</p>
+            <dl class="extracted">
+                { value("Sending IP", "ip", x.ip.map(|ip| ip.to_string())) }
+                { value("EHLO name", "helo", x.helo.clone()) }
+                { value("Reverse name the receiver recorded", "rdns_seen", rdns) }
+                { value("Sender Address Verification", "sav", Some(if x.sav { "on" } else { "off" }.into())) }
+            </dl>
+            if !x.notes.is_empty() {
+                <ul class="notes">{ for x.notes.iter().map(|n| html! { <li>{ with_code(n) }</li> }) }</ul>
+            }
+            if !x.hops.is_empty() {
+                <div class="table-wrap">
+                    <table class="hops">
+                        <caption>{ "The Received chain, newest first. The highlighted hop is where the message entered the receiver." }</caption>
+                        <thead><tr>
+                            <th scope="col">{ "#" }</th><th scope="col">{ "Role" }</th><th scope="col">{ "EHLO" }</th>
+                            <th scope="col">{ "Reverse name" }</th><th scope="col">{ "IP" }</th><th scope="col">{ "By" }</th><th scope="col"><span class="sr-only">{ "Action" }</span></th>
+                        </tr></thead>
+                        <tbody>
+                            { for x.hops.iter().enumerate().map(|(i, h)| {
+                                let chosen = x.chosen == Some(i);
+                                let role = h.role.as_str();
+                                let label = match h.role { HopRole::Receiver => "receiver", HopRole::Entry => "entry", HopRole::Sender => "sender" };
+                                html! {
+                                    <tr class={classes!(role, chosen.then_some("chosen"))} data-role={role} data-chosen={chosen.to_string()} title={h.why.clone()} aria-current={chosen.then_some("true")}>
+                                        <td data-label="#">{ i + 1 }</td>
+                                        <td data-label="Role">{ label }</td>
+                                        <td class="name" data-label="EHLO">{ breakable(h.helo.as_deref().unwrap_or_default()) }</td>
+                                        <td class="name" data-label="Reverse name">{ breakable(h.rdns.as_deref().unwrap_or(if h.rdns_unknown { "unknown" } else { "" })) }</td>
+                                        <td class="name" data-label="IP">{ breakable(&h.ip.map(|ip| ip.to_string()).unwrap_or_default()) }</td>
+                                        <td class="name" data-label="By">{ breakable(h.by.as_deref().unwrap_or_default()) }</td>
+                                        <td class="action">
+                                            if h.ip.is_some() && !chosen {
+                                                <button type="button" class="pick" onclick={pick(i)} disabled={busy}
+                                                    aria-label={format!("Check hop {} instead", i + 1)}>{ "Check this hop" }</button>
+                                            } else if chosen {
+                                                <span class="chosen-mark">{ "checked" }</span>
+                                            }
+                                        </td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+            <Receiver extracted={x.clone()} report={report.clone()} />
+            if !x.settings.is_empty() {
+                <ul class="settings" aria-label="Settings read">
+                    { for x.settings.iter().map(|s| html! {
+                        <li><span class="line">{ format!("line {}", s.line) }</span><code>{ format!("{} = {}", s.name, s.value) }</code></li>
+                    }) }
+                </ul>
+            }
+            if x.format().as_str().ends_with("config") {
+                <Card check="sav" result={if x.sav { "fail" } else { "pass" }} title="Sender Address Verification (callouts)"
+                    summary={if x.sav { "On: your server probes other domains' servers before accepting mail." } else { "Off: this configuration makes no sender callouts." }}>
+                    { for findings.iter().filter(|f| f.check == Area::Sav).map(|f| html! { <FindingView finding={f.clone()} /> }) }
+                </Card>
+            }
+            { for findings.iter().filter(|f| f.check != Area::Sav && f.check != Area::Receiver).map(|f| html! { <FindingView finding={f.clone()} /> }) }
+        </section>
+    }
+}
+
+/// Props of [`Receiver`].
+#[derive(Properties, PartialEq)]
+pub struct ReceiverProps {
+    /// The paste.
+    pub extracted: Rc<Extracted>,
+    /// The check of the extracted address, once finished.
+    pub report: Option<Report>,
+}
+
+/// The receiver's own verdicts beside this check's, and what disagrees.
+#[component]
+pub fn Receiver(props: &ReceiverProps) -> Html {
+    let x = &props.extracted;
+    let rows: Vec<_> = x
+        .receiver_auth()
+        .flat_map(|a| a.results.iter().map(move |r| (a, r)))
+        .collect();
+    if rows.is_empty() {
+        return html! {};
+    }
+    let ours = |method: &str| -> String {
+        match (&props.report, method) {
+            (Some(r), "iprev") => r.iprev.result.as_str().to_string(),
+            (None, "iprev") => "…".into(),
+            _ => "not checked here".into(),
+        }
+    };
+    let findings: Vec<_> = paste_findings(x, props.report.as_ref())
+        .into_iter()
+        .filter(|f| f.check == Area::Receiver)
+        .collect();
+    let disagree = findings.iter().any(|f| f.id.ends_with("-differs"));
+    let result = match (&props.report, disagree) {
+        (None, _) => "loading",
+        (Some(_), true) => "differs",
+        (Some(_), false) => "agrees",
+    };
+    html! {
+        <Card check="receiver" result={result} title="The receiver's own verdicts">
+            <div class="table-wrap">
+                <table class="receiver">
+                    <thead><tr>
+                        <th scope="col">{ "Method" }</th><th scope="col">{ "Receiver" }</th><th scope="col">{ "This check" }</th><th scope="col">{ "Details" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|(a, r)| {
+                            let props_text: Vec<String> = r.props.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                            html! {
+                                <tr data-method={r.method.clone()} data-result={r.result.clone()}>
+                                    <td data-label="Method">{ &r.method }</td>
+                                    <td class={classes!("said", r.result.clone())} data-label="Receiver">{ &r.result }</td>
+                                    <td data-label="This check">{ ours(&r.method) }</td>
+                                    <td class="name" data-label="Details">{ format!("{} {}", a.authserv_id.as_deref().unwrap_or(a.header), props_text.join(" ")) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            { for findings.iter().map(|f| html! { <FindingView finding={f.clone()} /> }) }
+        </Card>
+    }
+}
