@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use sendercheck_core::paste::{paste_findings, Extracted, HopRole};
+use sendercheck_core::paste::{self, paste_findings, Extracted, Format};
 use sendercheck_core::{Area, Report};
 use yew::prelude::*;
 
@@ -75,15 +75,33 @@ pub fn Pasted() -> Html {
         x.rdns_unknown
             .then(|| "none (the receiver found no verified name)".to_string())
     });
+    let config = matches!(x.format(), Format::PostfixConfig | Format::EximConfig);
+    let seen_by_receiver = matches!(
+        x.format(),
+        Format::Headers | Format::PostfixLog | Format::EximLog
+    );
+    let no_ip = match paste::target(&x) {
+        paste::Target::Host(name) => Some(format!(
+            "not in the paste; every address of {name} is checked"
+        )),
+        paste::Target::Ip(ip) => Some(format!(
+            "not in the paste; the EHLO literal's {ip} is checked"
+        )),
+        paste::Target::Nothing => None,
+    };
     html! {
         <section id="pasted" class="pasted" data-format={x.format().as_str()} aria-labelledby="pasted-title">
             <h2 id="pasted-title" class="section-title">{ format!("Pasted: {}", x.format().describe()) }</h2>
             <p class="pasted-reason">{ with_code(&x.reason) }</p>
             <dl class="extracted">
-                { value("Sending IP", "ip", x.ip.map(|ip| ip.to_string())) }
+                { value("Sending IP", "ip", x.ip.map(|ip| ip.to_string()).or(no_ip)) }
                 { value("EHLO name", "helo", x.helo.clone()) }
-                { value("Reverse name the receiver recorded", "rdns_seen", rdns) }
-                { value("Sender Address Verification", "sav", Some(if x.sav { "on" } else { "off" }.into())) }
+                if seen_by_receiver {
+                    { value("Reverse name the receiver recorded", "rdns_seen", rdns) }
+                }
+                if config {
+                    { value("Sender Address Verification", "sav", Some(if x.sav { "on" } else { "off" }.into())) }
+                }
             </dl>
             if !x.notes.is_empty() {
                 <ul class="notes">{ for x.notes.iter().map(|n| html! { <li>{ with_code(n) }</li> }) }</ul>
@@ -100,11 +118,10 @@ pub fn Pasted() -> Html {
                             { for x.hops.iter().enumerate().map(|(i, h)| {
                                 let chosen = x.chosen == Some(i);
                                 let role = h.role.as_str();
-                                let label = match h.role { HopRole::Receiver => "receiver", HopRole::Entry => "entry", HopRole::Sender => "sender" };
                                 html! {
                                     <tr class={classes!(role, chosen.then_some("chosen"))} data-role={role} data-chosen={chosen.to_string()} title={h.why.clone()} aria-current={chosen.then_some("true")}>
                                         <td data-label="#">{ i + 1 }</td>
-                                        <td data-label="Role">{ label }</td>
+                                        <td data-label="Role">{ role }</td>
                                         <td class="name" data-label="EHLO">{ breakable(h.helo.as_deref().unwrap_or_default()) }</td>
                                         <td class="name" data-label="Reverse name">{ breakable(h.rdns.as_deref().unwrap_or(if h.rdns_unknown { "unknown" } else { "" })) }</td>
                                         <td class="name" data-label="IP">{ breakable(&h.ip.map(|ip| ip.to_string()).unwrap_or_default()) }</td>
@@ -112,7 +129,7 @@ pub fn Pasted() -> Html {
                                         <td class="action">
                                             if h.ip.is_some() && !chosen {
                                                 <button type="button" class="pick" onclick={pick(i)} disabled={busy}
-                                                    aria-label={format!("Check hop {} instead", i + 1)}>{ "Check this hop" }</button>
+                                                    aria-label={format!("Check this hop (Received header {})", i + 1)}>{ "Check this hop" }</button>
                                             } else if chosen {
                                                 <span class="chosen-mark">{ "checked" }</span>
                                             }
@@ -132,7 +149,7 @@ pub fn Pasted() -> Html {
                     }) }
                 </ul>
             }
-            if x.format().as_str().ends_with("config") {
+            if config {
                 <Card check="sav" result={if x.sav { "fail" } else { "pass" }} title="Sender Address Verification (callouts)"
                     summary={if x.sav { "On: your server probes other domains' servers before accepting mail." } else { "Off: this configuration makes no sender callouts." }}>
                     { for findings.iter().filter(|f| f.check == Area::Sav).map(|f| html! { <FindingView finding={f.clone()} /> }) }

@@ -32,11 +32,18 @@ pub struct CardProps {
 /// A check card.
 #[component]
 pub fn Card(props: &CardProps) -> Html {
-    let heading_id = format!("card-{}-{}", props.check, props.title.len());
+    // Unique per card: a host check shows the same cards once per address.
+    let heading_id = use_memo((), |_| {
+        thread_local!(static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+        NEXT.with(|n| {
+            n.set(n.get() + 1);
+            format!("card-{}", n.get())
+        })
+    });
     html! {
-        <article class={classes!("card", props.result.to_string())} data-check={props.check.clone()} data-result={props.result.clone()} aria-labelledby={heading_id.clone()}>
+        <article class={classes!("card", props.result.to_string())} data-check={props.check.clone()} data-result={props.result.clone()} aria-labelledby={(*heading_id).clone()}>
             <header class="card-head">
-                <h3 id={heading_id}>{ &props.title }</h3>
+                <h3 id={(*heading_id).clone()}>{ &props.title }</h3>
                 <span class={classes!("result", props.result.to_string())}>{ &props.result }</span>
             </header>
             if let Some(summary) = &props.summary {

@@ -6,8 +6,9 @@
 // Serves DIST (default target/e2e-dist, a `trunk build --release --public-url ./`) under the
 // sub-path /sendercheck/ like a GitHub project page, drives Debian's Chromium through
 // playwright-core against the NSD + dnsdist testbed (SENDERCHECK_TEST_DOH_HTTP, ..._DOH_500), and
-// checks every testbed case by permalink, the form, input errors, a failing resolver, the exports,
-// console/page errors, horizontal overflow at phone width and axe-core (serious/critical).
+// checks every testbed case by permalink, the form, the paste box (paste.mjs), input errors, a
+// failing resolver, the exports, console/page errors, horizontal overflow at phone width and
+// axe-core (serious/critical).
 // Screenshots go to target/e2e-screenshots (E2E_SCREENSHOTS). Nothing leaves loopback: every
 // non-loopback request is aborted and fails the run. Prints `N passed, M failed` last; exit 1 on
 // any failure.
@@ -21,6 +22,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
+import { pasteTests } from './paste.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'target/e2e-dist'));
@@ -622,6 +624,8 @@ try {
       }
     }
   });
+
+  await pasteTests({ test, withPage, result, wellFormed, eq, assert, newContext, axe, browser, ctx, ORIGIN, DOH, SHOTS, join, permalink });
 
   // axe-core runs in the page; the page's CSP (script-src 'self' + hash) would block the injected
   // inline script, so these contexts bypass CSP. The CSP itself is exercised by every other test.
