@@ -119,12 +119,16 @@ pub fn Pasted() -> Html {
                                 let chosen = x.chosen == Some(i);
                                 let role = h.role.as_str();
                                 html! {
-                                    <tr class={classes!(role, chosen.then_some("chosen"))} data-role={role} data-chosen={chosen.to_string()} title={h.why.clone()} aria-current={chosen.then_some("true")}>
+                                    <tr class={classes!(role, chosen.then_some("chosen"))} data-role={role} data-chosen={chosen.to_string()} aria-current={chosen.then_some("true")}>
                                         <td data-label="#">{ i + 1 }</td>
-                                        <td data-label="Role">{ role }</td>
+                                        <td data-label="Role">{ role }<span class="why">{ &h.why }</span></td>
                                         <td class="name" data-label="EHLO">{ breakable(h.helo.as_deref().unwrap_or_default()) }</td>
                                         <td class="name" data-label="Reverse name">{ breakable(h.rdns.as_deref().unwrap_or(if h.rdns_unknown { "unknown" } else { "" })) }</td>
-                                        <td class="name" data-label="IP">{ breakable(&h.ip.map(|ip| ip.to_string()).unwrap_or_default()) }</td>
+                                        <td class="name" data-label="IP">{ match h.ip {
+                                            Some(std::net::IpAddr::V6(v6)) => breakable(&v6.to_string()),
+                                            Some(v4) => html! { <span class="nowrap">{ v4.to_string() }</span> },
+                                            None => html! {},
+                                        } }</td>
                                         <td class="name" data-label="By">{ breakable(h.by.as_deref().unwrap_or_default()) }</td>
                                         <td class="action">
                                             if h.ip.is_some() && !chosen {

@@ -88,8 +88,7 @@ pub fn findings(iprev: &Iprev, helo: Option<&HeloCheck>) -> Vec<Finding> {
     if let Some(h) = helo {
         helo_findings(iprev, h, &mut out);
     }
-    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    out
+    crate::finding::most_severe_first(out)
 }
 
 fn forward_summary(n: &PtrName, rtype: crate::dns::RecordType) -> String {

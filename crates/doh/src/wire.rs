@@ -1,29 +1,232 @@
-//! DNS wire format (RFC 1035 §4) through `simple-dns`: one query out, one reply in.
+//! DNS wire format (RFC 1035 §4): one query out, one reply in.
 //!
-//! Decoding is defensive: the bytes come from the network (or a misconfigured resolver URL), so every
-//! malformed input becomes a [`ResolveError`], never a panic.
+//! Only what the checks read is decoded: the header, the one question and the answer section
+//! (A, AAAA, PTR, CNAME, NS and TXT data; other types by number). Decoding is defensive: the bytes
+//! come from the network (or a misconfigured resolver URL), so every malformed input becomes a
+//! [`ResolveError`], never a panic, and name compression pointers are followed at most
+//! [`MAX_JUMPS`] times. The tests build their replies with `simple-dns`, an independent encoder.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use sendercheck_core::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError};
-use simple_dns::rdata::RData as WireData;
-use simple_dns::{Name, Packet, PacketFlag, CLASS, QCLASS, QTYPE, TYPE};
 
-/// Encodes a recursive query for `question`, class IN, with DNS id 0 as RFC 8484 §4.1 asks for
-/// cache-friendly GETs, and the AD bit set so the resolver reports DNSSEC validation (RFC 6840 §5.7).
+/// Header flag bits (RFC 1035 §4.1.1; AD from RFC 4035 §3.2.3).
+const QR: u16 = 0x8000;
+const TC: u16 = 0x0200;
+const RD: u16 = 0x0100;
+const AD: u16 = 0x0020;
+/// CLASS IN.
+const IN: u16 = 1;
+/// Compression pointers followed per name before the name is refused.
+pub const MAX_JUMPS: usize = 32;
+
+/// The RFC 8484 query for a question: id 0, RD and AD set, one question, class IN.
 pub fn encode_query(question: &Question) -> Vec<u8> {
-    let mut packet = Packet::new_query(0);
-    packet.set_flags(PacketFlag::RECURSION_DESIRED | PacketFlag::AUTHENTIC_DATA);
-    packet.questions.push(simple_dns::Question::new(
-        Name::new_unchecked(question.name.as_str()),
-        QTYPE::TYPE(TYPE::from(question.rtype.code())),
-        QCLASS::CLASS(CLASS::IN),
-        false,
-    ));
-    // A query built from a validated name always encodes; an empty message would be refused by the
-    // resolver and reported as such.
-    packet.build_bytes_vec().unwrap_or_default()
+    let name = question.name.as_str();
+    let mut out = Vec::with_capacity(18 + name.len());
+    for field in [0, RD | AD, 1, 0, 0, 0] {
+        out.extend_from_slice(&u16::to_be_bytes(field));
+    }
+    for label in name.split('.').filter(|l| !l.is_empty()) {
+        // DomainName guarantees labels of 1 to 63 octets.
+        out.push(label.len() as u8);
+        out.extend_from_slice(label.as_bytes());
+    }
+    out.push(0);
+    out.extend_from_slice(&question.rtype.code().to_be_bytes());
+    out.extend_from_slice(&IN.to_be_bytes());
+    out
 }
 
-/// Decodes a reply and checks that it answers `question`.
+/// A reader over a whole message, so that compression pointers can reach back into it.
+struct Reader<'a> {
+    msg: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let bytes = self
+            .msg
+            .get(self.pos..self.pos + n)
+            .ok_or_else(|| format!("it ends inside a field at byte {}", self.pos))?;
+        self.pos += n;
+        Ok(bytes)
+    }
+
+    fn u16(&mut self) -> Result<u16, String> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// A domain name (RFC 1035 §3.1, §4.1.4), lower case without the trailing dot; octets other
+    /// than letters, digits, `-`, `_`, `*` and `/` are written `\DDD`.
+    fn name(&mut self) -> Result<String, String> {
+        let mut out = String::new();
+        let mut at = self.pos;
+        let mut resume = None;
+        let (mut jumps, mut length) = (0, 0);
+        loop {
+            let len = *self.msg.get(at).ok_or("a name runs past the end")?;
+            match len & 0xC0 {
+                0x00 if len == 0 => {
+                    at += 1;
+                    break;
+                }
+                0x00 => {
+                    let label = self
+                        .msg
+                        .get(at + 1..at + 1 + len as usize)
+                        .ok_or("a label runs past the end")?;
+                    length += label.len() + 1;
+                    if length > 255 {
+                        return Err("a name is longer than 255 octets".into());
+                    }
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    for &b in label {
+                        match b {
+                            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'*' | b'/' => {
+                                out.push(b as char)
+                            }
+                            b'A'..=b'Z' => out.push(b.to_ascii_lowercase() as char),
+                            _ => out.push_str(&format!("\\{b:03}")),
+                        }
+                    }
+                    at += 1 + len as usize;
+                }
+                0xC0 => {
+                    let low = *self.msg.get(at + 1).ok_or("a pointer runs past the end")?;
+                    let target = usize::from(len & 0x3F) << 8 | usize::from(low);
+                    jumps += 1;
+                    if target >= at || jumps > MAX_JUMPS {
+                        return Err("a name has a compression loop".into());
+                    }
+                    resume.get_or_insert(at + 2);
+                    at = target;
+                }
+                _ => {
+                    return Err(format!(
+                        "a label has the reserved type bits {:#04x}",
+                        len & 0xC0
+                    ))
+                }
+            }
+        }
+        self.pos = resume.unwrap_or(at);
+        Ok(out)
+    }
+}
+
+/// One resource record of the answer section, before the class filter.
+struct WireRecord {
+    name: String,
+    rtype: RecordType,
+    class: u16,
+    ttl: u32,
+    data: RData,
+}
+
+fn record(r: &mut Reader<'_>) -> Result<WireRecord, String> {
+    let name = r.name()?;
+    let rtype = RecordType::from_code(r.u16()?);
+    let class = r.u16()?;
+    let ttl = r.u32()?;
+    let len = usize::from(r.u16()?);
+    let end = r.pos + len;
+    let bytes = r
+        .msg
+        .get(r.pos..end)
+        .ok_or("a record's data runs past the end")?;
+    let data = match rtype {
+        RecordType::A => RData::A(Ipv4Addr::from(
+            <[u8; 4]>::try_from(bytes).map_err(|_| "an A record is not 4 octets")?,
+        )),
+        RecordType::Aaaa => RData::Aaaa(Ipv6Addr::from(
+            <[u8; 16]>::try_from(bytes).map_err(|_| "an AAAA record is not 16 octets")?,
+        )),
+        RecordType::Ptr | RecordType::Cname | RecordType::Ns => {
+            let target = r.name()?;
+            if r.pos != end {
+                return Err(format!("a {rtype} record's name does not fill its data"));
+            }
+            match rtype {
+                RecordType::Ptr => RData::Ptr(target),
+                RecordType::Cname => RData::Cname(target),
+                _ => RData::Other(target),
+            }
+        }
+        RecordType::Txt => {
+            let mut text = Vec::new();
+            let mut rest = bytes;
+            while let Some((&n, tail)) = rest.split_first() {
+                let part = tail
+                    .get(..usize::from(n))
+                    .ok_or("a TXT string runs past its record")?;
+                text.extend_from_slice(part);
+                rest = &tail[usize::from(n)..];
+            }
+            RData::Other(String::from_utf8_lossy(&text).into_owned())
+        }
+        other => RData::Other(format!("({other} data)")),
+    };
+    r.pos = end;
+    Ok(WireRecord {
+        name,
+        rtype,
+        class,
+        ttl,
+        data,
+    })
+}
+
+/// What the checks need of a message, read before anything is judged.
+struct Message {
+    id: u16,
+    flags: u16,
+    questions: Vec<(String, u16, u16)>,
+    answers: Vec<WireRecord>,
+}
+
+fn parse(bytes: &[u8]) -> Result<Message, String> {
+    let mut r = Reader { msg: bytes, pos: 0 };
+    let id = r.u16()?;
+    let flags = r.u16()?;
+    let (qd, an) = (r.u16()?, r.u16()?);
+    r.take(4)?; // NSCOUNT, ARCOUNT: those sections are not read.
+    let mut questions = Vec::new();
+    for _ in 0..qd.min(8) {
+        questions.push((r.name()?, r.u16()?, r.u16()?));
+    }
+    if qd > 8 {
+        questions.resize(usize::from(qd), (String::new(), 0, 0));
+        return Ok(Message {
+            id,
+            flags,
+            questions,
+            answers: Vec::new(),
+        });
+    }
+    let mut answers = Vec::new();
+    for _ in 0..an {
+        answers.push(record(&mut r)?);
+    }
+    Ok(Message {
+        id,
+        flags,
+        questions,
+        answers,
+    })
+}
+
+/// Decodes the resolver's reply to `question`, checking that it is a response to that question
+/// (id 0, same name, type and class) and not truncated.
 pub fn decode_answer(question: &Question, bytes: &[u8]) -> Result<Answer, ResolveError> {
     if bytes.len() < 12 {
         return Err(ResolveError::NotDns(format!(
@@ -31,19 +234,19 @@ pub fn decode_answer(question: &Question, bytes: &[u8]) -> Result<Answer, Resolv
             bytes.len()
         )));
     }
-    let packet = Packet::parse(bytes).map_err(|e| {
+    let message = parse(bytes).map_err(|e| {
         ResolveError::NotDns(format!(
             "{} bytes that do not parse as DNS ({e})",
             bytes.len()
         ))
     })?;
-    if !packet.has_flags(PacketFlag::RESPONSE) {
+    if message.flags & QR == 0 {
         return Err(ResolveError::NotDns(
             "the message is a query, not a response".into(),
         ));
     }
     let asked = question.to_string();
-    let got = match packet.questions.as_slice() {
+    let (got_name, got_type, got_class) = match message.questions.as_slice() {
         [q] => q,
         [] => {
             return Err(ResolveError::WrongQuestion {
@@ -58,71 +261,48 @@ pub fn decode_answer(question: &Question, bytes: &[u8]) -> Result<Answer, Resolv
             });
         }
     };
-    let got_name = text_of(&got.qname);
-    let got_type = match got.qtype {
-        QTYPE::TYPE(t) => RecordType::from_code(u16::from(t)),
-        other => RecordType::from_code(u16::from(other)),
-    };
-    if got_name != question.name.as_str()
-        || got_type != question.rtype
-        || got.qclass != QCLASS::CLASS(CLASS::IN)
-    {
+    let got_type = RecordType::from_code(*got_type);
+    if got_name != question.name.as_str() || got_type != question.rtype || *got_class != IN {
         return Err(ResolveError::WrongQuestion {
             asked,
             got: format!("{got_name} {got_type}"),
         });
     }
-    if packet.id() != 0 {
+    if message.id != 0 {
         return Err(ResolveError::WrongQuestion {
             asked,
-            got: format!("a reply with id {} (the query had id 0)", packet.id()),
+            got: format!("a reply with id {} (the query had id 0)", message.id),
         });
     }
-    if packet.has_flags(PacketFlag::TRUNCATION) {
+    if message.flags & TC != 0 {
         return Err(ResolveError::Truncated);
     }
-    let rcode = Rcode::from_code(packet.rcode() as u16);
-    let records = packet
+    let records = message
         .answers
-        .iter()
-        .filter(|rr| rr.class == CLASS::IN)
-        .map(|rr| {
-            let rtype = RecordType::from_code(u16::from(rr.rdata.type_code()));
-            let data = match &rr.rdata {
-                WireData::A(a) => RData::A(a.address.into()),
-                WireData::AAAA(a) => RData::Aaaa(a.address.into()),
-                WireData::CNAME(c) => RData::Cname(text_of(&c.0)),
-                WireData::PTR(p) => RData::Ptr(text_of(&p.0)),
-                WireData::NS(n) => RData::Other(text_of(&n.0)),
-                WireData::TXT(t) => RData::Other(String::try_from(t.clone()).unwrap_or_default()),
-                _ => RData::Other(format!("({rtype} data)")),
-            };
-            Record {
-                name: text_of(&rr.name),
-                rtype,
-                ttl: rr.ttl,
-                data,
-            }
+        .into_iter()
+        .filter(|rr| rr.class == IN)
+        .map(|rr| Record {
+            name: rr.name,
+            rtype: rr.rtype,
+            ttl: rr.ttl,
+            data: rr.data,
         })
         .collect();
     Ok(Answer {
-        rcode,
-        authenticated: packet.has_flags(PacketFlag::AUTHENTIC_DATA),
+        rcode: Rcode::from_code(message.flags & 0x000F),
+        authenticated: message.flags & AD != 0,
         records,
     })
-}
-
-/// A wire name as engine text: lower case, no trailing dot.
-fn text_of(name: &Name<'_>) -> String {
-    name.to_string().to_ascii_lowercase()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use sendercheck_core::DomainName;
+    use simple_dns::rdata::RData as WireData;
     use simple_dns::rdata::{A, CNAME, PTR};
     use simple_dns::ResourceRecord;
+    use simple_dns::{Name, Packet, PacketFlag, CLASS, TYPE};
 
     fn q(name: &str, rtype: RecordType) -> Question {
         Question::new(DomainName::parse(name).unwrap(), rtype)
@@ -256,5 +436,64 @@ mod tests {
                 .rcode,
             Rcode::ServFail
         );
+    }
+
+    /// A reply to `mine.example PTR` with one answer whose owner is a pointer to the question
+    /// name, of the given type, class and data.
+    fn raw_reply(rtype: u16, class: u16, rdata: &[u8]) -> Vec<u8> {
+        let mut bytes = encode_query(&q("mine.example", RecordType::Ptr));
+        bytes[2] |= 0x80;
+        bytes[7] = 1;
+        bytes.extend_from_slice(&[0xc0, 12]);
+        bytes.extend_from_slice(&rtype.to_be_bytes());
+        bytes.extend_from_slice(&class.to_be_bytes());
+        bytes.extend_from_slice(&[0, 0, 1, 44]);
+        bytes.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(rdata);
+        bytes
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Answer, ResolveError> {
+        decode_answer(&q("mine.example", RecordType::Ptr), bytes)
+    }
+
+    #[test]
+    fn hostile_names_are_refused() {
+        // A pointer to itself, one pointing forward, and one with the reserved 0x40 bits.
+        for rdata in [&[0xc0, 42][..], &[0xc0, 0x40], &[0x40, 1]] {
+            let err = decode(&raw_reply(12, 1, rdata)).unwrap_err();
+            assert!(matches!(err, ResolveError::NotDns(_)), "{err}");
+        }
+        let err = decode(&raw_reply(12, 1, &[0xc0, 42])).unwrap_err();
+        assert!(err.to_string().contains("compression loop"), "{err}");
+        // 200 labels of one octet: longer than 255 octets.
+        let long: Vec<u8> = std::iter::repeat_n([1, b'a'], 200)
+            .flatten()
+            .chain([0])
+            .collect();
+        let err = decode(&raw_reply(12, 1, &long)).unwrap_err();
+        assert!(err.to_string().contains("longer than 255 octets"), "{err}");
+        // A name that ends before its data does.
+        let err = decode(&raw_reply(12, 1, b"\x01a\x00junk")).unwrap_err();
+        assert!(err.to_string().contains("does not fill its data"), "{err}");
+        let err = decode(&raw_reply(1, 1, &[192, 0, 2])).unwrap_err();
+        assert!(
+            err.to_string().contains("an A record is not 4 octets"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn record_data_forms() {
+        let a = decode(&raw_reply(12, 1, b"\x04M\xc3\xa9l\x07example\x00")).unwrap();
+        assert_eq!(a.records[0].data, RData::Ptr("m\\195\\169l.example".into()));
+        let a = decode(&raw_reply(16, 1, b"\x05v=spf\x031 a")).unwrap();
+        assert_eq!(a.records[0].data, RData::Other("v=spf1 a".into()));
+        assert_eq!(a.records[0].ttl, 300);
+        // Another class is left out, not an error.
+        let a = decode(&raw_reply(1, 3, &[192, 0, 2, 1])).unwrap();
+        assert!(a.records.is_empty());
+        let a = decode(&raw_reply(99, 1, &[1, 2, 3])).unwrap();
+        assert_eq!(a.records[0].data, RData::Other("(TYPE99 data)".into()));
     }
 }

@@ -13,8 +13,6 @@
 //! `$primary_hostname`) and `interface`; `verify = sender/callout` in an ACL makes a callout to
 //! the sender's domain. A line ending in `\` continues on the next.
 
-use std::collections::HashMap;
-
 use super::text::{helo_name, plain_ip};
 use super::{Extracted, Format, SavLine, Setting};
 
@@ -179,12 +177,41 @@ fn expand(value: &str, get: &dyn Fn(&str) -> Option<String>, depth: usize) -> Op
     Some(out)
 }
 
+/// Parameter (or macro) definitions in file order: name, line, value.
+#[derive(Default)]
+struct Definitions(Vec<(String, usize, String)>);
+
+impl Definitions {
+    /// The last definition of `name`: its line and value.
+    fn get(&self, name: &str) -> Option<(usize, &str)> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, line, value)| (*line, value.as_str()))
+    }
+}
+
+/// At most this many settings are listed.
+const MAX_SHOWN: usize = 40;
+
+/// The Postfix parameters listed among the settings read (besides `address_verify_*`).
+const SHOWN: [&str; 5] = [
+    "myhostname",
+    "mydomain",
+    "smtp_helo_name",
+    "smtp_bind_address",
+    "smtp_bind_address6",
+];
+
 fn postfix_config(lines: &[Logical]) -> Extracted {
     let mut x = Extracted {
         format: Format::PostfixConfig,
         ..Extracted::default()
     };
-    let mut values: HashMap<String, (usize, String)> = HashMap::new();
+    // Every definition in order; the last of a name wins (postconf(5)). A list, not a map: it is
+    // only looked up a bounded number of times, and a map adds kilobytes to the page.
+    let mut values = Definitions::default();
     for l in lines {
         let mut record = |name: &str, value: &str, x: &mut Extracted| {
             if value
@@ -212,7 +239,19 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
                     },
                 });
             }
-            values.insert(name.to_string(), (l.line, value.to_string()));
+            // The settings shown: the last definition of each, in line order.
+            // (Postfix has about 25 address_verify_* parameters; more are junk, and the cap keeps
+            // this linear.)
+            let verify = name.starts_with("address_verify_") && x.settings.len() < MAX_SHOWN;
+            if SHOWN.contains(&name) || verify {
+                x.settings.retain(|s| s.name != name);
+                x.settings.push(Setting {
+                    line: l.line,
+                    name: name.into(),
+                    value: value.into(),
+                });
+            }
+            values.0.push((name.to_string(), l.line, value.to_string()));
         };
         if let Some((name, value)) = l
             .assignment()
@@ -234,7 +273,7 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
     }
     let get = |name: &str| -> Option<String> {
         if let Some((_, v)) = values.get(name) {
-            return Some(v.clone());
+            return Some(v.to_string());
         }
         match name {
             "mydomain" => values
@@ -244,42 +283,15 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
             _ => None,
         }
     };
-    for key in [
-        "myhostname",
-        "mydomain",
-        "smtp_helo_name",
-        "smtp_bind_address",
-        "smtp_bind_address6",
-    ] {
-        if let Some((line, value)) = values.get(key) {
-            x.settings.push(Setting {
-                line: *line,
-                name: key.into(),
-                value: value.clone(),
-            });
-        }
-    }
-    let mut verify: Vec<Setting> = values
-        .iter()
-        .filter(|(k, _)| k.starts_with("address_verify_"))
-        .map(|(k, (line, value))| Setting {
-            line: *line,
-            name: k.clone(),
-            value: value.clone(),
-        })
-        .collect();
-    verify.sort_by_key(|s| s.line);
-    x.settings.extend(verify);
-    x.settings.sort_by_key(|s| s.line);
 
     let helo_source = values
         .get("smtp_helo_name")
-        .map_or("$myhostname", |(_, v)| v.as_str())
+        .map_or("$myhostname", |(_, v)| v)
         .to_string();
     match expand(&helo_source, &get, 5) {
         Some(name) if !name.trim().is_empty() => {
             x.helo = helo_name(&name);
-            x.reason = if values.contains_key("smtp_helo_name") {
+            x.reason = if values.get("smtp_helo_name").is_some() {
                 format!("Postfix announces smtp_helo_name = {helo_source}, which is {name}.")
             } else {
                 format!(
@@ -315,7 +327,7 @@ fn exim(lines: &[Logical]) -> Extracted {
         format: Format::EximConfig,
         ..Extracted::default()
     };
-    let mut macros: HashMap<String, String> = HashMap::new();
+    let mut macros = Definitions::default();
     let mut primary: Option<(usize, String)> = None;
     let mut helo_data: Option<(usize, String)> = None;
     let mut interface: Option<(usize, String)> = None;
@@ -344,7 +356,7 @@ fn exim(lines: &[Logical]) -> Extracted {
             "helo_data" => helo_data = helo_data.or(setting),
             "interface" if section == "transports" => interface = interface.or(setting),
             _ if name.starts_with(|c: char| c.is_ascii_uppercase()) && section == "main" => {
-                macros.insert(name.to_string(), value.to_string());
+                macros.0.push((name.to_string(), l.line, value.to_string()));
             }
             _ => {}
         }
@@ -352,7 +364,7 @@ fn exim(lines: &[Logical]) -> Extracted {
     let unmacro = |v: &str| {
         macros
             .get(v.trim())
-            .cloned()
+            .map(|(_, m)| m.to_string())
             .unwrap_or_else(|| v.trim().to_string())
     };
     for (name, s) in [

@@ -41,8 +41,7 @@ pub fn paste_findings(x: &Extracted, report: Option<&Report>) -> Vec<Finding> {
     if let Some(r) = report {
         receiver(x, r, &mut out);
     }
-    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    out
+    crate::finding::most_severe_first(out)
 }
 
 fn sav(x: &Extracted, out: &mut Vec<Finding>) {

@@ -18,7 +18,6 @@
 //! no `from` clause, from a private or loopback address, or from a host in the organisation of the
 //! `by` hosts above are the receiver's own. Everything below the entry hop is the sender's.
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -415,7 +414,7 @@ fn shorten_raw(value: &str) -> String {
 
 /// The organisations of the receiver: those of the `by` hosts from the top down to `upto`
 /// (inclusive), or of the whole chain's automatic walk when `upto` is `None`.
-pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> HashSet<String> {
+pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> Vec<String> {
     let last = upto.unwrap_or(hops.len().saturating_sub(1));
     hops.iter()
         .take(last + 1)
@@ -423,12 +422,18 @@ pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> HashSet<String
         .filter_map(|h| h.by.as_deref())
         .filter(|b| looks_like_host(b) && plain_ip(b).is_none())
         .map(org_domain)
-        .collect()
+        .fold(Vec::new(), |mut orgs, org| {
+            if !orgs.contains(&org) {
+                orgs.push(org);
+            }
+            orgs
+        })
 }
 
 /// Walks down from the top and marks each hop; returns the entry hop's index.
 fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
-    let mut orgs: HashSet<String> = HashSet::new();
+    // A list, not a set: at most MAX_HOPS entries, and a set adds kilobytes to the page.
+    let mut orgs: Vec<String> = Vec::new();
     let mut entry = None;
     for (i, hop) in hops.iter_mut().enumerate() {
         if let Some(by) = hop
@@ -436,7 +441,10 @@ fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
             .as_deref()
             .filter(|b| looks_like_host(b) && plain_ip(b).is_none())
         {
-            orgs.insert(org_domain(by));
+            let org = org_domain(by);
+            if !orgs.contains(&org) {
+                orgs.push(org);
+            }
         }
         let inside = |name: &Option<String>| {
             name.as_deref()

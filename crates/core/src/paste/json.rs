@@ -48,11 +48,10 @@ fn extracted_json(x: &Extracted) -> Value {
                 .results
                 .iter()
                 .map(|r| {
-                    let props: Map<String, Value> = r
-                        .props
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                        .collect();
+                    let mut props = Map::new();
+                    for (k, v) in &r.props {
+                        props.insert(k.clone(), Value::String(v.clone()));
+                    }
                     json!({"method": r.method, "result": r.result, "comment": r.comment, "props": props})
                 })
                 .collect();
@@ -90,7 +89,7 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
         _ => Vec::new(),
     };
     findings.extend(p.findings.iter().cloned());
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let findings = crate::finding::most_severe_first(findings);
     obj.insert("verdict".into(), json!(p.verdict()));
     obj.insert("findings".into(), json!(findings));
     obj.insert("extracted".into(), extracted_json(&p.extracted));

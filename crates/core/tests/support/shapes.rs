@@ -17,6 +17,7 @@ pub fn shapes(size: usize) -> Vec<(&'static str, String)> {
         ("exim lines", fill("2026-11-27 H=(a.example) [192.0.2.1]:25 rejected\n")),
         ("one continued main.cf line", format!("smtpd_sender_restrictions = {}", fill("\n reject_unverified_sender,"))),
         ("dollar expansions", format!("myhostname = {}\nmydomain = $myhostname$myhostname\nsmtp_helo_name = $mydomain$mydomain\n", fill("$mydomain"))),
+        ("distinct settings", (0..size / 40).map(|i| format!("address_verify_x{i:08} = {i}\n")).collect()),
         ("exim continuations", format!("primary_hostname = a{}", fill(" \\\n b"))),
         ("callouts", fill("require verify = sender/callout\n")),
         ("brackets", fill("[")),
