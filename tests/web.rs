@@ -339,7 +339,7 @@ async fn form_validates_inline_and_submits() {
         .expect("inline error");
     assert_eq!(
         err.text_content().unwrap(),
-        "`999.1.1.1` is not an IPv4 address: 999 is larger than 255"
+        "999.1.1.1 is not an IPv4 address: 999 is larger than 255"
     );
     assert_eq!(
         attr(&div, "#target", "aria-invalid").as_deref(),

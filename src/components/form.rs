@@ -3,6 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::text::with_code;
 use crate::model::{parse_target, Preset, ResolverChoice, Target};
 
 /// A validated submission.
@@ -128,7 +129,7 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
                     aria-invalid={target_error.is_some().to_string()}
                     aria-describedby={if target_error.is_some() { "target-error" } else { "target-hint" }} />
                 if let Some(err) = &*target_error {
-                    <p id="target-error" class="field-error" role="alert">{ err }</p>
+                    <p id="target-error" class="field-error" role="alert">{ with_code(err) }</p>
                 } else {
                     <p id="target-hint" class="hint">{ "The public address your mail leaves from. A host name checks each of its A and AAAA addresses." }</p>
                 }
@@ -156,7 +157,7 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
                         aria-describedby={if resolver_error.is_some() { "resolver-error" } else { "" }} />
                 }
                 if let Some(err) = &*resolver_error {
-                    <p id="resolver-error" class="field-error" role="alert">{ err }</p>
+                    <p id="resolver-error" class="field-error" role="alert">{ with_code(err) }</p>
                 }
             </div>
             <button id="run" type="submit" class="primary" disabled={props.busy}>

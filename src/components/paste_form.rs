@@ -7,6 +7,8 @@ use sendercheck_core::paste::{extract, Extracted, Format};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::components::text::with_code;
+
 /// Props of [`PasteForm`].
 #[derive(Properties, PartialEq)]
 pub struct PasteFormProps {
@@ -59,7 +61,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
                 aria-describedby={if error.is_some() { "paste-error" } else { "paste-hint" }} />
             if let Some(reason) = &*error {
                 <div id="paste-error" class="field-error paste-error" role="alert">
-                    <p>{ reason }{ " Paste one of these:" }</p>
+                    <p>{ with_code(reason) }{ " Paste one of these:" }</p>
                     <ul class="formats">
                         { for Format::ALL.iter().map(|f| html! {
                             <li data-format={f.as_str()}><strong>{ f.describe() }</strong>{ ": " }<code>{ f.sample() }</code></li>

@@ -411,7 +411,8 @@ try {
       await page.press('#target', 'Enter');
       const err = page.locator('#target-error');
       await err.waitFor();
-      eq(await err.textContent(), '`999.1.1.1` is not an IPv4 address: 999 is larger than 255', '#target-error text');
+      eq(await err.textContent(), '999.1.1.1 is not an IPv4 address: 999 is larger than 255', '#target-error text');
+      eq(await err.locator('code').textContent(), '999.1.1.1', 'the address is shown as code');
       eq(await err.getAttribute('role'), 'alert', '#target-error role');
       eq(await page.getAttribute('#target', 'aria-invalid'), 'true', '#target aria-invalid');
       eq(await page.getAttribute('#target', 'aria-describedby'), 'target-error', '#target aria-describedby');
@@ -463,7 +464,7 @@ try {
       await page.press('#custom-resolver', 'Enter');
       const err = page.locator('#resolver-error');
       await err.waitFor();
-      eq(await err.textContent(), '`http://dns.example/q` is not a usable DoH resolver URL: plain http is allowed only for loopback test servers; use https://', '#resolver-error text');
+      eq(await err.textContent(), 'http://dns.example/q is not a usable DoH resolver URL: plain http is allowed only for loopback test servers; use https://', '#resolver-error text');
       eq(await page.getAttribute('#custom-resolver', 'aria-invalid'), 'true', '#custom-resolver aria-invalid');
       eq(await page.getAttribute('#custom-resolver', 'aria-describedby'), 'resolver-error', '#custom-resolver aria-describedby');
       await page.waitForTimeout(200);
