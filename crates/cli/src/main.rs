@@ -3,7 +3,7 @@
 //! ```text
 //! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck host <NAME> [same options]
-//! sendercheck paste [FILE|-] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck paste [FILE|-] [--hop N] [--resolver URL] [--timeout SECONDS] [--json]
 //! ```
 //!
 //! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror`; 3 when the only
@@ -51,6 +51,10 @@ enum Command {
         /// The file holding the text, or `-` for stdin (at most 4 MiB).
         #[arg(value_name = "FILE|-", default_value = "-")]
         file: std::path::PathBuf,
+        /// Message headers: check Received header N (1 = the topmost, as numbered in the report)
+        /// instead of the one where the message entered the receiver.
+        #[arg(long, value_name = "N")]
+        hop: Option<usize>,
         #[command(flatten)]
         opts: Common,
     },
@@ -108,7 +112,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Ip { address, opts } => run::ip(&address, &opts, style).await,
             Command::Host { name, opts } => run::host(&name, &opts, style).await,
-            Command::Paste { file, opts } => run::paste(&file, &opts, style).await,
+            Command::Paste { file, hop, opts } => run::paste(&file, hop, &opts, style).await,
         }
     });
     match exit {

@@ -181,16 +181,30 @@ fn read_paste(file: &Path) -> anyhow::Result<Result<String, String>> {
 }
 
 /// `sendercheck paste [FILE|-]`: recognise the text, check what it names, print.
-pub async fn paste(file: &Path, opts: &Common, style: Style) -> anyhow::Result<Exit> {
+pub async fn paste(
+    file: &Path,
+    hop: Option<usize>,
+    opts: &Common,
+    style: Style,
+) -> anyhow::Result<Exit> {
     let text = match read_paste(file)? {
         Ok(text) => text,
         Err(msg) => return Ok(Exit::BadInput(msg)),
     };
-    let extracted = match paste::extract(&text) {
+    let mut extracted = match paste::extract(&text) {
         Ok(x) => x,
         // The message lists the recognised formats, one sample line each.
         Err(e) => return Ok(Exit::BadInput(e.to_string().trim_end().to_string())),
     };
+    if let Some(n) = hop {
+        let hops = extracted.hops.len();
+        if n == 0 || !extracted.choose_hop(n - 1) {
+            return Ok(Exit::BadInput(match hops {
+                0 => format!("--hop {n}: the paste has no Received header"),
+                _ => format!("--hop {n}: the paste has Received headers 1 to {hops}"),
+            }));
+        }
+    }
     drop(text);
     let doh = client(opts)?;
     let start = Instant::now();

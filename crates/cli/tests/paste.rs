@@ -700,3 +700,57 @@ fn oversized_pastes_are_refused() {
     );
     assert!(start.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn another_hop_by_number() {
+    // Hop 3 is the sender's submission hop from 10.0.0.5: a private address.
+    let run = sendercheck(
+        &["paste", "--json", "--hop", "3"],
+        &http(),
+        Some(GMAIL_HEADERS),
+    );
+    let j = run.json();
+    assert_eq!(j["extracted"]["chosen_hop"], 2);
+    assert_eq!(j["extracted"]["ip"], "10.0.0.5");
+    assert_eq!(
+        j["extracted"]["reason"],
+        "Received header 3 was picked by hand."
+    );
+    assert!(
+        ids(&j).contains(&"ip-not-public".to_string()),
+        "{}",
+        run.stdout
+    );
+    // The receiver's verdicts are about 192.0.2.10, not the picked hop.
+    assert!(
+        ids(&j).contains(&"receiver-ip-differs".to_string()),
+        "{}",
+        run.stdout
+    );
+
+    for (hop, message) in [
+        (
+            "0",
+            "sendercheck: --hop 0: the paste has Received headers 1 to 3",
+        ),
+        (
+            "4",
+            "sendercheck: --hop 4: the paste has Received headers 1 to 3",
+        ),
+    ] {
+        let run = sendercheck(&["paste", "--hop", hop], &http(), Some(GMAIL_HEADERS));
+        assert_eq!(run.code, 2);
+        assert_eq!(run.stderr.trim_end(), message);
+        assert_eq!(run.stdout, "");
+    }
+    let run = sendercheck(
+        &["paste", "--hop", "1"],
+        &http(),
+        Some("EHLO mail.sendercheck.test"),
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "sendercheck: --hop 1: the paste has no Received header"
+    );
+}

@@ -123,16 +123,36 @@ fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
     ));
 }
 
-/// The address the receiver's own verdicts are about, when they say.
+/// The address the receiver's own verdicts are about, when they say: `policy.iprev`, Received-SPF's
+/// `client-ip`, or the SPF comment of Gmail (`designates IP as permitted sender`) and Microsoft
+/// (`sender IP is IP`).
 fn receiver_ip(x: &Extracted) -> Option<(IpAddr, &'static str)> {
     x.receiver_auth().find_map(|a| {
         a.results.iter().find_map(|r| {
-            let v = r
+            let said = r
                 .prop("policy.iprev")
                 .map(|v| (v, "Authentication-Results iprev"))
-                .or_else(|| r.prop("client-ip").map(|v| (v, "Received-SPF client-ip")))?;
-            super::text::plain_ip(v.0).map(|ip| (ip, v.1))
+                .or_else(|| r.prop("client-ip").map(|v| (v, "Received-SPF client-ip")))
+                .or_else(|| {
+                    let c = r.comment.as_deref().filter(|_| r.method == "spf")?;
+                    let after = c
+                        .split_once(" designates ")
+                        .or_else(|| c.split_once("sender IP is "))?
+                        .1;
+                    Some((after.split_whitespace().next()?, "SPF result"))
+                })?;
+            super::text::plain_ip(said.0).map(|ip| (ip, said.1))
         })
+    })
+}
+
+/// The EHLO name the receiver's SPF check saw (`smtp.helo`, Received-SPF's `helo=`).
+fn receiver_helo(x: &Extracted) -> Option<String> {
+    x.receiver_auth().find_map(|a| {
+        a.results
+            .iter()
+            .find_map(|r| r.prop("smtp.helo").or_else(|| r.prop("helo")))
+            .and_then(super::text::helo_name)
     })
 }
 
@@ -156,6 +176,22 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
                 "The receiver's {source} names {theirs}, but the address checked here is {ip}. The hop chosen from the Received chain may not be the one where the message entered the receiver."
             ),
             format!("Check {theirs} too, or pick the Received header whose client is {theirs}."),
+            &receiver_refs,
+        ));
+    }
+
+    let helo = x.helo.as_deref();
+    if let Some(theirs) = receiver_helo(x).filter(|t| helo.is_some_and(|h| h != t)) {
+        let ours = helo.unwrap_or_default();
+        out.push(finding(
+            "receiver-helo-differs",
+            Area::Receiver,
+            Severity::Info,
+            format!("The receiver's SPF check saw EHLO {theirs}, not {ours}"),
+            format!(
+                "The receiver's own results name the EHLO argument {theirs}, but the Received header chosen here says {ours}. Either the hop is not the one where the message entered the receiver, or the server announces different names on different connections."
+            ),
+            String::new(),
             &receiver_refs,
         ));
     }
@@ -331,6 +367,20 @@ Received-SPF: pass client-ip=192.0.2.99; helo=mail.example.com;\n";
         let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net (Postfix)\n\
 Received-SPF: pass client-ip=192.0.2.99; helo=mail.example.com;\n";
         assert_eq!(ids(text), ["receiver-ip-differs", "receiver-results"]);
+        // Gmail's and Microsoft's SPF comments name the address too; SPF's helo names the EHLO.
+        let text = "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.google.com\n\
+Authentication-Results: mx.google.com; spf=pass (google.com: domain of a@example.com designates 198.51.100.4 as permitted sender) smtp.mailfrom=a@example.com smtp.helo=other.example.com\n";
+        assert_eq!(
+            ids(text),
+            [
+                "receiver-helo-differs",
+                "receiver-ip-differs",
+                "receiver-results"
+            ]
+        );
+        let text = "Received: from mail.example.com (192.0.2.10) by BN1.mail.protection.outlook.com (10.13.2.190)\n\
+Authentication-Results: spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=example.com; dkim=none (message not signed) header.d=none;dmarc=bestguesspass action=none header.from=example.com;\n";
+        assert_eq!(ids(text), ["receiver-results"]);
     }
 
     #[test]
