@@ -24,12 +24,16 @@ struct Logical {
 
 impl Logical {
     fn assignment(&self) -> Option<(&str, &str)> {
-        let (name, value) = self.text.split_once('=')?;
-        let name = name.trim();
-        let plain =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        plain.then(|| (name, value.trim()))
+        assignment(&self.text)
     }
+}
+
+/// `name = value`, with a plain name (letters, digits, `_`).
+fn assignment(text: &str) -> Option<(&str, &str)> {
+    let (name, value) = text.split_once('=')?;
+    let name = name.trim();
+    let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    plain.then(|| (name, value.trim()))
 }
 
 const POSTFIX_KEYS: [&str; 12] = [
@@ -60,34 +64,90 @@ const EXIM_KEYS: [&str; 10] = [
     "interface",
 ];
 
+/// Exim main options that start like Postfix's `smtp_` client parameters.
+const EXIM_SMTP_OPTIONS: [&str; 14] = [
+    "smtp_accept",
+    "smtp_active_hostname",
+    "smtp_backlog",
+    "smtp_banner",
+    "smtp_check_spool",
+    "smtp_connect_backlog",
+    "smtp_enforce_sync",
+    "smtp_etrn",
+    "smtp_load_reserve",
+    "smtp_max",
+    "smtp_no_mail",
+    "smtp_ratelimit",
+    "smtp_receive_timeout",
+    "smtp_reserve",
+];
+
+/// Other Exim main options that are unlike any Postfix parameter.
+const EXIM_OPTIONS: [&str; 8] = [
+    "log_selector",
+    "host_lookup",
+    "never_users",
+    "received_header_text",
+    "tls_advertise_hosts",
+    "qualify_recipient",
+    "trusted_users",
+    "rfc1413_hosts",
+];
+
+/// The Exim ACL verbs.
+const ACL_VERBS: [&str; 7] = [
+    "accept", "defer", "deny", "discard", "drop", "require", "warn",
+];
+
+fn postfix_name(name: &str) -> bool {
+    POSTFIX_KEYS.contains(&name)
+        || name.starts_with("smtpd_")
+        || name.starts_with("address_verify_")
+        || name.starts_with("smtp_tls_")
+        || name.starts_with("smtp_sasl_")
+        || name.starts_with("smtp_bind_address")
+}
+
+/// Exim options, and macros (upper-case names).
+fn exim_name(name: &str) -> bool {
+    EXIM_KEYS.contains(&name)
+        || EXIM_OPTIONS.contains(&name)
+        || EXIM_SMTP_OPTIONS.iter().any(|o| name.starts_with(o))
+        || macro_like(name)
+}
+
+/// An Exim macro name: an upper-case letter, then upper-case letters, digits and `_`.
+fn macro_like(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
 pub(super) fn extract(text: &str) -> Option<Extracted> {
-    let postfix = logical_lines(text, Style::Postfix);
+    // Scored on physical lines: an indented Exim ACL condition is its own line, not a Postfix
+    // continuation.
     let (mut p_score, mut e_score) = (0, 0);
-    for l in &postfix {
-        let t = l.text.trim_start();
-        if t.starts_with("begin ") || t.starts_with("acl_smtp_") || t.starts_with("domainlist ") {
+    for raw in text.lines() {
+        let t = raw.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let first = t.split_whitespace().next().unwrap_or("");
+        if t.starts_with("begin ")
+            || t.starts_with("acl_smtp_")
+            || ["domainlist", "hostlist", ".ifdef", ".ifndef", ".include"].contains(&first)
+            || t.trim_start_matches('!').starts_with("verify")
+            || (ACL_VERBS.contains(&first) && t.contains('='))
+        {
             e_score += 1;
         }
-        if t.contains(" -o ") || t.starts_with("-o ") {
+        if first == "-o" {
             p_score += 1;
         }
-        if let Some((name, _)) = l.assignment() {
-            if POSTFIX_KEYS.contains(&name)
-                || name.starts_with("smtpd_")
-                || name.starts_with("smtp_")
-                || name.starts_with("address_verify_")
-            {
-                p_score += 1;
-            }
-            if EXIM_KEYS.contains(&name) {
-                e_score += 1;
-            }
-        } else if let Some(rest) = t.split_whitespace().next() {
-            if ["require", "accept", "deny", "warn", "defer", "drop"].contains(&rest)
-                && t.contains("verify")
-            {
-                e_score += 1;
-            }
+        if let Some((name, _)) = assignment(t) {
+            p_score += usize::from(postfix_name(name));
+            e_score += usize::from(exim_name(name));
         }
     }
     if p_score == 0 && e_score == 0 {
@@ -96,7 +156,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     Some(if e_score > p_score {
         exim(&logical_lines(text, Style::Exim))
     } else {
-        postfix_config(&postfix)
+        postfix_config(&logical_lines(text, Style::Postfix))
     })
 }
 
@@ -212,6 +272,7 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
     // Every definition in order; the last of a name wins (postconf(5)). A list, not a map: it is
     // only looked up a bounded number of times, and a map adds kilobytes to the page.
     let mut values = Definitions::default();
+    let mut service: Option<(String, String, String)> = None;
     for l in lines {
         let mut record = |name: &str, value: &str, x: &mut Extracted| {
             if value
@@ -260,14 +321,35 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
             record(name, value, &mut x);
         }
         let words: Vec<&str> = l.text.split_whitespace().collect();
+        // A master.cf service: `name type private unpriv chroot wakeup maxproc command …`.
+        if words.len() >= 8 && ["inet", "unix", "fifo", "pass", "unix-dgram"].contains(&words[1]) {
+            service = Some((
+                words[0].to_string(),
+                words[1].to_string(),
+                words[7].to_string(),
+            ));
+        }
         for (i, w) in words.iter().enumerate() {
             let pair = match w.strip_prefix("-o") {
                 Some("") => words.get(i + 1).copied(),
                 Some(p) => Some(p),
                 None => None,
             };
-            if let Some((name, value)) = pair.and_then(|p| p.split_once('=')) {
+            let Some((name, value)) = pair.and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            // An override applies to its service only: smtpd_* ones to that listener (where
+            // callouts are configured), smtp_* ones to outgoing mail only in the default
+            // `smtp unix … smtp` transport.
+            let (svc, kind, command) = service.clone().unwrap_or_default();
+            let default_transport = svc == "smtp" && kind == "unix" && command == "smtp";
+            if name.starts_with("smtpd_") || default_transport || service.is_none() {
                 record(name, value, &mut x);
+            } else if name.starts_with("smtp_") && (command == "smtp" || command == "lmtp") {
+                x.notes.push(format!(
+                    "master.cf service `{svc}` (line {}) sets {name} = {value} only for mail routed through it (transport_maps, relayhost or default_transport naming it).",
+                    l.line
+                ));
             }
         }
     }
@@ -332,14 +414,55 @@ fn exim(lines: &[Logical]) -> Extracted {
     let mut helo_data: Option<(usize, String)> = None;
     let mut interface: Option<(usize, String)> = None;
     let mut section = String::from("main");
+    // `.ifdef`/`.ifndef`/`.elifdef`/`.else`/`.endif`: (parent active, a branch taken, active).
+    let mut blocks: Vec<(bool, bool, bool)> = Vec::new();
+    // The ACL statement being read: whether a callout in it only applies to senders listed in
+    // Debian's local_sender_callout file.
+    let mut statement_sav = false;
+    let mut statement_listed = false;
+    let mut listed_only = false;
     for l in lines {
         let text = l.text.trim();
+        let word = |i: usize| text.split_whitespace().nth(i).unwrap_or("");
+        let active = blocks.last().is_none_or(|b| b.2);
+        match word(0) {
+            ".ifdef" | ".ifndef" => {
+                let defined = macros.get(word(1)).is_some();
+                let cond = defined == (word(0) == ".ifdef");
+                blocks.push((active, active && cond, active && cond));
+                continue;
+            }
+            ".elifdef" | ".elifndef" | ".else" | ".endif" => {
+                if word(0) == ".endif" {
+                    blocks.pop();
+                } else if let Some(b) = blocks.last_mut() {
+                    let defined = macros.get(word(1)).is_some();
+                    let cond = match word(0) {
+                        ".else" => true,
+                        ".elifdef" => defined,
+                        _ => !defined,
+                    };
+                    b.2 = b.0 && !b.1 && cond;
+                    b.1 |= b.2;
+                }
+                continue;
+            }
+            _ if !active => continue,
+            verb if ACL_VERBS.contains(&verb) => {
+                listed_only |= statement_sav && statement_listed;
+                statement_sav = false;
+                statement_listed = false;
+            }
+            _ => {}
+        }
+        statement_listed |= text.contains("local_sender_callout");
         if let Some(s) = text.strip_prefix("begin ") {
             section = s.trim().to_ascii_lowercase();
             continue;
         }
         if let Some(at) = callout_option(text) {
             x.sav = true;
+            statement_sav = true;
             x.sav_lines.push(SavLine {
                 line: l.line,
                 text: text.to_string(),
@@ -355,17 +478,28 @@ fn exim(lines: &[Logical]) -> Extracted {
             "primary_hostname" if section == "main" => primary = setting,
             "helo_data" => helo_data = helo_data.or(setting),
             "interface" if section == "transports" => interface = interface.or(setting),
-            _ if name.starts_with(|c: char| c.is_ascii_uppercase()) && section == "main" => {
+            _ if macro_like(name) && section == "main" => {
                 macros.0.push((name.to_string(), l.line, value.to_string()));
             }
             _ => {}
         }
     }
-    let unmacro = |v: &str| {
-        macros
-            .get(v.trim())
-            .map(|(_, m)| m.to_string())
-            .unwrap_or_else(|| v.trim().to_string())
+    if listed_only || (statement_sav && statement_listed) {
+        x.notes.push("The callout applies only to senders listed in /etc/exim4/local_sender_callout (Debian's stock ACL); with no such file, or an empty one, Exim makes no callouts.".into());
+    }
+    // A value that is a macro: its definition; a macro defined elsewhere (Debian's conf.d or
+    // update-exim4.conf.conf) is unknown here.
+    let mut unknown_macros = Vec::new();
+    let mut unmacro = |v: &str| -> Option<String> {
+        let v = v.trim();
+        match macros.get(v) {
+            Some((_, m)) => Some(m.to_string()),
+            None if macro_like(v) => {
+                unknown_macros.push(v.to_string());
+                None
+            }
+            None => Some(v.to_string()),
+        }
     };
     for (name, s) in [
         ("primary_hostname", &primary),
@@ -380,8 +514,12 @@ fn exim(lines: &[Logical]) -> Extracted {
             });
         }
     }
-    let primary_name = primary.as_ref().map(|(_, v)| unmacro(v));
-    let helo_value = helo_data.as_ref().map(|(_, v)| unmacro(v));
+    let primary_name = primary.as_ref().and_then(|(_, v)| unmacro(v));
+    let helo_value = helo_data.as_ref().and_then(|(_, v)| unmacro(v));
+    let interface_value = interface.as_ref().and_then(|(_, v)| unmacro(v));
+    for m in &unknown_macros {
+        x.notes.push(format!("`{m}` is a macro defined in another file (on Debian, update-exim4.conf.conf or conf.d), so its value is unknown here."));
+    }
     let is_primary = |v: &str| v == "$primary_hostname" || v == "${primary_hostname}";
     match (&helo_value, &primary_name) {
         (Some(h), _) if !h.contains('$') => {
@@ -418,8 +556,7 @@ fn exim(lines: &[Logical]) -> Extracted {
             x.notes.push("primary_hostname is not set here, so Exim announces the machine's host name (what `exim -bP primary_hostname` prints). Set it explicitly: primary_hostname = mail.example.com".into());
         }
     }
-    if let Some((_, v)) = &interface {
-        let v = unmacro(v);
+    if let Some(v) = interface_value {
         // Exim lists are colon-separated unless they start with `<;` (needed for IPv6).
         x.ip = match v.strip_prefix("<;") {
             Some(list) => list.split(';').find_map(|p| plain_ip(p.trim())),
@@ -504,12 +641,17 @@ mod tests {
 
     #[test]
     fn master_cf_override() {
-        let text = "submission inet n - y - - smtpd\n  -o smtpd_sender_restrictions=reject_unverified_sender\nrelay unix - - n - - smtp\n  -o smtp_helo_name=relay.example.com\n";
+        let text = "submission inet n - y - - smtpd\n  -o smtpd_sender_restrictions=reject_unverified_sender\n  -o smtp_helo_name=ignored.example.com\nrelay unix - - n - - smtp\n  -o smtp_helo_name=relay.example.com\nsmtp unix - - n - - smtp\n  -o smtp_bind_address=192.0.2.10\n";
         let x = super::super::extract(text).unwrap();
         assert_eq!(x.format(), Format::PostfixConfig);
         assert!(x.sav);
         assert_eq!(x.sav_lines[0].replacement, "");
-        assert_eq!(x.helo.as_deref(), Some("relay.example.com"));
+        assert_eq!(
+            x.helo, None,
+            "the relay transport's name is not the default one"
+        );
+        assert_eq!(x.ip.unwrap().to_string(), "192.0.2.10");
+        assert!(x.notes.iter().any(|n| n.starts_with("master.cf service `relay` (line 5) sets smtp_helo_name = relay.example.com only for mail routed through it")), "{:?}", x.notes);
     }
 
     #[test]

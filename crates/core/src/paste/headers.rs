@@ -95,21 +95,36 @@ pub(crate) struct Field<'a> {
     pub value: String,
 }
 
+/// A header field's name and value, when the line starts one.
+fn field_line(line: &str) -> Option<(&str, &str)> {
+    let (name, value) = line.split_once(':')?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic())).then_some((name, value))
+}
+
 /// The header fields of the paste. Lines that are neither a field nor a continuation are skipped
-/// (the summary Gmail's "Show original" puts above the headers), and the first blank line after a
-/// Received header ends the header section, so a body quoting headers is not read.
+/// (the summary Gmail's "Show original" puts above the headers). After a Received header, a blank
+/// line ends the header section, so a body quoting headers is not read; only when every field so
+/// far was set apart by a blank line (Outlook's message details) does the next field continue it.
 pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
     let mut out: Vec<Field<'_>> = Vec::new();
     let mut seen_received = false;
     let mut continuing = false;
+    let mut after_blank = false;
+    let mut contiguous = false;
     for line in text.lines() {
         if line.trim().is_empty() {
-            if seen_received {
-                break;
-            }
+            after_blank = true;
             continuing = false;
             continue;
         }
+        let starts_field = !line.starts_with([' ', '\t']) && field_line(line).is_some();
+        if after_blank && seen_received && (contiguous || !starts_field) {
+            break;
+        }
+        // Fields one after another (no blank line between them) make the next blank line the
+        // end of the headers.
+        contiguous |= starts_field && !after_blank && !out.is_empty();
+        after_blank = false;
         if line.starts_with([' ', '\t']) {
             if continuing {
                 if let Some(f) = out.last_mut() {
@@ -120,12 +135,9 @@ pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
             continue;
         }
         continuing = false;
-        let Some((name, value)) = line.split_once(':') else {
+        let Some((name, value)) = field_line(line) else {
             continue;
         };
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
-            continue;
-        }
         seen_received |= name.eq_ignore_ascii_case("received");
         continuing = true;
         out.push(Field {
@@ -154,9 +166,8 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         return None;
     }
     let fields = fields(text);
-    let qmail = fields
-        .iter()
-        .any(|f| f.name.eq_ignore_ascii_case("received") && f.value.contains("qmail"));
+    // qmail adds two headers per hop: `(qmail N invoked from network)`, then the `from` one.
+    let mut qmail = false;
     let mut hops = Vec::new();
     let mut auth_headers = Vec::new();
     let mut notes = Vec::new();
@@ -171,6 +182,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
                 continue;
             }
             hops.push(parse_received(&f.value, f.position, qmail));
+            qmail = f.value.starts_with("(qmail ") && f.value.contains("invoked from network");
         } else if let Some(a) = auth::parse(f) {
             auth_headers.push(a);
         }
@@ -311,7 +323,11 @@ fn read_comments(comments: &[&str]) -> Comments {
     let mut c = Comments::default();
     for comment in comments {
         c.forged |= comment.contains("may be forged");
-        let words: Vec<&str> = comment.split_whitespace().collect();
+        // ZMailer quotes its `"EHLO name"`.
+        let words: Vec<&str> = comment
+            .split_whitespace()
+            .map(|w| w.trim_matches('"'))
+            .collect();
         for (i, w) in words.iter().enumerate() {
             if let Some(v) = key_value(w, "helo=") {
                 c.helo_keyword = c.helo_keyword.take().or_else(|| helo_name(v));
@@ -322,7 +338,10 @@ fn read_comments(comments: &[&str]) -> Comments {
             } else if let Some(ip) = bracketed_ip(w.trim_end_matches([',', ';'])) {
                 if c.bracket_ip.is_none() {
                     c.bracket_ip = Some(ip);
-                    let before = i.checked_sub(1).map(|j| words[j]);
+                    // Sendmail puts the ident before the name: `(root@host.example.com [IP])`.
+                    let before = i
+                        .checked_sub(1)
+                        .map(|j| words[j].rsplit('@').next().unwrap_or(words[j]));
                     if let Some(name) = before.filter(|b| looks_like_host(b) && !b.contains('=')) {
                         c.named_ip = Some((host_name(name), ip));
                     }
@@ -651,5 +670,24 @@ Received: from b.example.com (b.example.com [192.0.2.10]) by a.example.net (Post
         assert_eq!(x.ip.unwrap().to_string(), "192.0.2.10");
         assert_eq!(x.reason, "Received header 2 was picked by hand.");
         assert!(!x.choose_hop(7));
+    }
+
+    #[test]
+    fn review_findings_from_real_headers() {
+        // qmail semantics only for the hop below a qmail `invoked from network` header.
+        let text = "Received: from mail.example.com (192.0.2.10) by BN1.mail.protection.outlook.com (10.1.1.1)\n\
+Received: (qmail 4242 invoked by uid 10000); 27 Nov 2026 10:00:00 -0000\n";
+        let x = super::super::extract(text).unwrap();
+        assert_eq!(
+            (x.ip.map(|i| i.to_string()), x.rdns_seen),
+            (Some("192.0.2.10".into()), None)
+        );
+        // ZMailer quotes its EHLO; Sendmail puts an ident before the name.
+        let h = hop(
+            "from mail.example.com (\"EHLO Mail.Example.com\") [192.0.2.10] by vger.example.org",
+        );
+        assert_eq!(h.helo.as_deref(), Some("mail.example.com"));
+        let h = hop("from helo.example.com (root@host.example.com [192.0.2.10]) by mx.example.net (8.17.1/8.17.1)");
+        assert_eq!(h.rdns.as_deref(), Some("host.example.com"));
     }
 }

@@ -17,6 +17,7 @@ use std::net::IpAddr;
 
 use super::text::{bracketed_ip, helo_name, host_name, key_value, name_and_ip, plain_ip};
 use super::{Extracted, Format};
+use crate::ip::non_public_reason;
 use crate::name::shorten;
 
 /// What one log line says about a client.
@@ -27,6 +28,8 @@ struct Client {
     helo: Option<String>,
     /// The receiver's refusal names the address (the sender's own log).
     quoted: bool,
+    /// The line names the client by address only, with no reverse lookup (postscreen).
+    unnamed: bool,
 }
 
 pub(super) fn extract(text: &str) -> Option<Extracted> {
@@ -41,22 +44,40 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     } else {
         return None;
     };
+    let clients: Vec<(usize, Client, &str)> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(n, line)| read(line).map(|c| (n + 1, c, line)))
+        .collect();
+    if clients.is_empty() && format == Format::PostfixLog {
+        return None;
+    }
+    // The first public client address: a local submission (127.0.0.1, a LAN host) logged before
+    // it is not what receivers see.
+    let public = |c: &Client| c.ip.is_some_and(|ip| non_public_reason(ip).is_none());
+    let pick = clients
+        .iter()
+        .position(|(_, c, _)| public(c))
+        .or_else(|| clients.iter().position(|(_, c, _)| c.ip.is_some()));
     let mut chosen: Option<(usize, Client, &str)> = None;
     let mut others: Vec<IpAddr> = Vec::new();
-    let mut any = false;
-    for (n, line) in text.lines().enumerate() {
-        let Some(c) = read(line) else { continue };
-        any = true;
+    let mut skipped_private = false;
+    for (i, (n, c, line)) in clients.into_iter().enumerate() {
+        if Some(i) == pick {
+            chosen = Some((n, c, line));
+            continue;
+        }
         match &mut chosen {
-            None if c.ip.is_some() => chosen = Some((n + 1, c, line)),
-            None => {}
             Some((_, first, _)) if c.ip == first.ip => {
                 first.helo = first.helo.take().or(c.helo);
-                if first.name.is_none() && !first.quoted {
+                // postscreen names no host; the smtpd line after it does (or says `unknown`).
+                if first.name.is_none() && !first.quoted && (c.name.is_some() || first.unnamed) {
+                    first.unnamed = c.unnamed;
                     first.name = c.name;
                 }
             }
-            Some(_) => {
+            None if c.ip.is_some() && pick.is_some_and(|p| i < p) => skipped_private = true,
+            _ => {
                 if let Some(ip) = c.ip.filter(|ip| !others.contains(ip)) {
                     if others.len() < 100 {
                         others.push(ip);
@@ -65,11 +86,13 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
             }
         }
     }
-    if !any {
-        return None;
+    let mut notes = Vec::new();
+    if skipped_private {
+        notes.push("Lines above it name only private or loopback clients (local submission), which receivers never see.".to_string());
     }
     let mut x = Extracted {
         format,
+        notes,
         ..Extracted::default()
     };
     let Some((n, c, line)) = chosen else {
@@ -78,7 +101,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     };
     x.ip = c.ip;
     x.helo = c.helo;
-    x.rdns_unknown = c.name.is_none() && !c.quoted;
+    x.rdns_unknown = c.name.is_none() && !c.quoted && !c.unnamed;
     x.rdns_seen = c.name;
     x.reason = if c.quoted {
         format!(
@@ -92,7 +115,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         if !others.is_empty() {
             let list: Vec<String> = others.iter().take(5).map(ToString::to_string).collect();
             x.notes.push(format!(
-                "The log also names {} other client address{} ({}{}); this check uses the first, {ip}.",
+                "The log also names {} other client address{} ({}{}); this check uses {ip}.",
                 others.len(),
                 if others.len() == 1 { "" } else { "es" },
                 list.join(", "),
@@ -109,16 +132,24 @@ fn exim_like(text: &str) -> bool {
         .any(|l| (l.contains(" H=") || l.starts_with("H=")) && l.contains('['))
 }
 
-/// `said: … [IP]` or Exim's `SMTP error from remote mail server …: … [IP]`: the address the
-/// receiver saw, when its reply names one (Gmail's 5.7.25 and 4.7.x replies do).
+/// `said: … [IP]`, Exim's `SMTP error from remote mail server …: … [IP]`, or `refused to talk to
+/// me: … ?ip=IP`: the address the receiver saw, when its reply names one (Gmail's 5.7.25 and
+/// 4.7.x replies do, and web.de's refusal links to a page with `ip=`).
 fn quoted_address(line: &str) -> Option<IpAddr> {
     let at = line
         .find(" said: ")
-        .or_else(|| line.find("SMTP error from remote"))?;
-    line[at..]
-        .split_whitespace()
-        .take(24)
-        .find_map(|w| w.starts_with('[').then(|| bracketed_ip(w)).flatten())
+        .or_else(|| line.find("SMTP error from remote"))
+        .or_else(|| line.find("refused to talk to me"))?;
+    line[at..].split_whitespace().take(40).find_map(|w| {
+        if w.starts_with('[') {
+            return bracketed_ip(w.trim_end_matches([',', ';', ':', '.']));
+        }
+        let (_, after) = w.split_once("ip=")?;
+        let end = after
+            .find(|c: char| !(c.is_ascii_hexdigit() || c == '.' || c == ':'))
+            .unwrap_or(after.len());
+        plain_ip(&after[..end])
+    })
 }
 
 fn postfix_line(line: &str) -> Option<Client> {
@@ -136,6 +167,10 @@ fn postfix_line(line: &str) -> Option<Client> {
         if let Some((name, ip)) = client.or(after_from.then_some(*w)).and_then(name_and_ip) {
             c.ip = Some(ip);
             c.name = (name != "unknown").then_some(name);
+        } else if let Some(ip) = after_from.then(|| bracketed_ip(w)).flatten() {
+            // postscreen: `CONNECT from [IP]:PORT`, with no reverse lookup.
+            c.ip = Some(ip);
+            c.unnamed = true;
         }
     }
     if c.ip.is_none() {
@@ -163,15 +198,14 @@ fn postfix_line(line: &str) -> Option<Client> {
 
 fn exim_line(line: &str) -> Option<Client> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let delivery = words
-        .iter()
-        .take(6)
-        .any(|w| matches!(*w, "=>" | "->" | "**" | "==" | "*>"));
+    // Only arrivals (`<=`) and rejections name the client in `H=`; on deliveries (`=>`, `->`,
+    // `**`, `==`, `*>`) and other lines it is the remote server. Syslog may prefix the line.
+    let arrival = words.contains(&"<=") || line.contains("rejected") || line.contains("refused");
     let mut c = Client::default();
-    if !delivery {
+    if arrival || line.contains("connection from") {
         let start = words
             .iter()
-            .position(|w| w.starts_with("H="))
+            .position(|w| w.starts_with("H=") && arrival)
             .map(|i| (i, true))
             .or_else(|| {
                 // SMTP connection from NAME (HELO) [IP]:PORT … / rejected EHLO from (HELO) [IP]
@@ -263,7 +297,7 @@ mod tests {
             "{}",
             x.reason
         );
-        assert_eq!(x.notes, ["The log also names 1 other client address (198.51.100.7); this check uses the first, 192.0.2.10."]);
+        assert_eq!(x.notes, ["The log also names 1 other client address (198.51.100.7); this check uses 192.0.2.10."]);
     }
 
     #[test]
@@ -311,5 +345,32 @@ mod tests {
 
         let x = one("2026-11-27 10:00:00 1tAbCd-000123-Ef ** b@gmail.com R=dnslookup T=remote_smtp H=gmail-smtp-in.l.google.com [142.250.102.27] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes: SMTP error from remote mail server after pipelined end of data: 550-5.7.25 [192.0.2.10] The IP address sending this message does not have a PTR record setup");
         assert_eq!(x.ip.unwrap().to_string(), "192.0.2.10");
+    }
+
+    #[test]
+    fn review_findings_from_real_logs() {
+        // Syslog-prefixed Exim delivery: the remote server is not the client; the quoted
+        // address is.
+        let x = one("Jun 12 10:00:00 mail exim[4242]: 2026-06-12 10:00:00 1sXabc-000123-Ab ** b@gmail.com R=dnslookup T=remote_smtp H=gmail-smtp-in.l.google.com [142.250.102.27]: SMTP error from remote mail server after end of data: 550-5.7.25 [192.0.2.10] The IP address sending this message does not have a PTR record");
+        assert_eq!(
+            (x.ip.unwrap().to_string(), x.rdns_seen),
+            ("192.0.2.10".into(), None)
+        );
+        // A local submission logged first does not hide the public client.
+        let x = one("Nov 27 10:00:00 mx postfix/smtpd[1]: connect from localhost[127.0.0.1]\nNov 27 10:00:01 mx postfix/smtpd[2]: connect from mail.example.com[192.0.2.10]\n");
+        assert_eq!(x.ip.unwrap().to_string(), "192.0.2.10");
+        assert!(
+            x.notes[0].starts_with("Lines above it name only private or loopback clients"),
+            "{:?}",
+            x.notes
+        );
+        // postscreen names no host; the smtpd line after it does.
+        let x = one("Nov 27 10:00:00 mx postfix/postscreen[1]: CONNECT from [192.0.2.10]:41234 to [198.51.100.1]:25\nNov 27 10:00:01 mx postfix/smtpd[2]: connect from unknown[192.0.2.10]\n");
+        assert_eq!((x.rdns_seen, x.rdns_unknown), (None, true));
+        let x = one("Nov 27 10:00:00 mx postfix/postscreen[1]: CONNECT from [192.0.2.10]:41234 to [198.51.100.1]:25\n");
+        assert_eq!((x.rdns_seen, x.rdns_unknown), (None, false));
+        // header_checks lines end the helo with a colon.
+        let x = one("Nov 27 10:00:00 mx postfix/cleanup[3]: 4AbC: warning: header Subject: hi from mail.example.com[192.0.2.10]; from=<a@example.com> to=<b@example.net> proto=ESMTP helo=<mail.example.com>: x");
+        assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
     }
 }

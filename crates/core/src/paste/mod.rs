@@ -267,38 +267,80 @@ pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
     })
 }
 
-/// A single EHLO line, a `250`/`220` reply line, or a paste that is one host name or literal.
+/// The client's command in a transcript line: `EHLO x` after an optional prompt such as swaks'
+/// ` -> `, mailsend's `[C] `, `C: ` or `> `.
+fn client_command(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let line = ["->", "[C]", "C:", ">>>", ">"]
+        .iter()
+        .find_map(|p| line.strip_prefix(p))
+        .unwrap_or(line)
+        .trim_start();
+    let verb = line.get(..4)?;
+    (["EHLO", "HELO", "LHLO"]
+        .iter()
+        .any(|v| verb.eq_ignore_ascii_case(v))
+        && (line.len() == 4 || line[4..].starts_with([' ', '\t'])))
+    .then_some(line)
+}
+
+/// An SMTP transcript's EHLO command (swaks, telnet, mailsend -v), a single `250`/`220` reply
+/// line, or a paste that is one host name or literal.
 fn ehlo(text: &str) -> Option<Extracted> {
+    if let Some((n, line)) = text
+        .lines()
+        .enumerate()
+        .find_map(|(n, l)| client_command(l).map(|c| (n, c)))
+    {
+        let helo = crate::parse_helo(line);
+        let only = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
+        return Some(Extracted {
+            format: Format::Ehlo,
+            reason: if only {
+                format!(
+                    "The EHLO argument is the first word after `{}`.",
+                    &line[..4]
+                )
+            } else {
+                format!("Line {} is the client's `{}` command.", n + 1, &line[..4])
+            },
+            helo: Some(helo.name),
+            ..Extracted::default()
+        });
+    }
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next()?;
     let verb = first.split_whitespace().next().unwrap_or("");
     let upper = verb.to_ascii_uppercase();
-    let with_verb = ["EHLO", "HELO", "LHLO", "220", "250"].contains(&upper.as_str())
+    let reply = ["220", "250"].contains(&upper.as_str())
         || upper.starts_with("250-")
         || upper.starts_with("220-");
     let single = lines.next().is_none() && first.split_whitespace().count() == 1;
-    if !with_verb && !single {
+    if !(single || reply && single_line(text)) {
         return None;
     }
     let helo = crate::parse_helo(first);
-    if !with_verb && helo.kind == crate::HeloKind::Invalid {
+    if !reply && helo.kind == crate::HeloKind::Invalid {
         return None;
     }
     Some(Extracted {
         format: Format::Ehlo,
-        reason: if with_verb {
-            let verb = if upper.starts_with("250-") || upper.starts_with("220-") {
-                &verb[..4]
-            } else {
-                verb
-            };
-            format!("The EHLO argument is the first word after `{verb}`.")
+        reason: if reply {
+            format!(
+                "The server's reply names it: the first word after `{}`.",
+                &verb[..verb.len().min(4)]
+            )
         } else {
             "The paste is one host name, read as the EHLO argument.".into()
         },
         helo: Some(helo.name),
         ..Extracted::default()
     })
+}
+
+/// Whether the text has one non-blank line.
+fn single_line(text: &str) -> bool {
+    text.lines().filter(|l| !l.trim().is_empty()).count() == 1
 }
 
 fn unrecognised_reason(text: &str) -> String {
@@ -341,8 +383,12 @@ mod tests {
         assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
         assert_eq!(
             x.reason,
-            "The EHLO argument is the first word after `250-`."
+            "The server's reply names it: the first word after `250-`."
         );
+        let swaks = "=== Trying localhost:25...\n<-  220 mx.example.org ESMTP\n -> EHLO Client.Example.com\n<-  250 mx.example.org\n";
+        let x = extract(swaks).unwrap();
+        assert_eq!(x.helo.as_deref(), Some("client.example.com"));
+        assert_eq!(x.reason, "Line 3 is the client's `EHLO` command.");
         let x = extract("  mail.example.com  ").unwrap();
         assert_eq!(x.format(), Format::Ehlo);
         let x = extract("HELO localhost").unwrap();

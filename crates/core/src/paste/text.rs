@@ -71,7 +71,7 @@ pub(crate) fn name_and_ip(word: &str) -> Option<(String, IpAddr)> {
 /// The value of `key=value` in a word, with quotes and trailing punctuation removed.
 pub(crate) fn key_value<'a>(word: &'a str, key: &str) -> Option<&'a str> {
     let value = strip_prefix_ignore_case(word, key)?;
-    let value = value.trim_end_matches([',', ';', ')']);
+    let value = value.trim_end_matches([',', ';', ')', ':']);
     let value = value.trim_matches('"');
     let value = value
         .strip_prefix('<')
@@ -84,9 +84,26 @@ pub(crate) fn key_value<'a>(word: &'a str, key: &str) -> Option<&'a str> {
 /// literal as written.
 pub(crate) fn helo_name(word: &str) -> Option<String> {
     let word = word.trim().trim_end_matches([',', ';', ')']);
-    if word.is_empty() {
+    // Control and bidirectional-override characters would hide what the name is.
+    if word.is_empty()
+        || word.chars().any(|c| {
+            c.is_control()
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        })
+    {
         return None;
     }
+    // A domain has at most 255 octets; keep enough to show what it was.
+    let word = if word.len() > 300 {
+        let mut end = 300;
+        while !word.is_char_boundary(end) {
+            end -= 1;
+        }
+        &word[..end]
+    } else {
+        word
+    };
     Some(if word.starts_with('[') {
         word.to_string()
     } else {
