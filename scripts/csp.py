@@ -10,7 +10,11 @@ import base64
 import hashlib
 import os
 import re
+import subprocess
 import sys
+
+# First the glue's minification, which rewrites index.html too (same staging directory).
+subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "minify_glue.py")] + sys.argv[1:], check=True)
 
 path = os.path.join(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"), "index.html")
 html = open(path, encoding="utf-8").read()
@@ -30,6 +34,12 @@ policy = "; ".join([
 ])
 meta = '<meta http-equiv="Content-Security-Policy" content="%s">' % policy
 html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', "", html)
-html = html.replace("<head>", "<head>\n    " + meta, 1)
+# Right after <head>, or, when the minified HTML leaves <head> out, after the charset <meta>.
+if "<head>" in html:
+    html = html.replace("<head>", "<head>\n    " + meta, 1)
+else:
+    html = re.sub(r"(<meta charset=[^>]*>)", lambda m: m.group(1) + meta, html, count=1)
+if meta not in html:
+    sys.exit("csp: found no <head> or <meta charset> to put the policy after")
 open(path, "w", encoding="utf-8").write(html)
 print("csp: %d inline script(s) hashed into %s" % (len(hashes), path))
