@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::finding::{refs, Area, Finding, Reference, Severity};
+use crate::finding::{finding, refs, Area, Finding, Severity};
 use crate::helo::{literal_of, HeloCheck, HeloKind, HeloResult};
 use crate::iprev::{Iprev, IprevResult, PtrName};
 use crate::resolve::Outcome;
@@ -10,26 +10,6 @@ use crate::{ip, reverse_name};
 
 /// A placeholder host name for advice when the user gave none.
 const EXAMPLE_NAME: &str = "mail.example.com";
-
-fn finding(
-    id: &'static str,
-    check: Area,
-    severity: Severity,
-    title: String,
-    detail: String,
-    fix: String,
-    refs: &[Reference],
-) -> Finding {
-    Finding {
-        id,
-        check,
-        severity,
-        title,
-        detail,
-        fix,
-        refs: refs.to_vec(),
-    }
-}
 
 /// The zone-file line of a PTR record.
 pub fn ptr_record(ip: IpAddr, name: &str) -> String {

@@ -129,7 +129,7 @@ pub async fn check<R: Resolver>(resolver: &R, ip: IpAddr, helo: Option<&str>) ->
 mod tests {
     use super::*;
     use crate::dns::{Rcode, RecordType};
-    use crate::testing::{a, ptr, FixedResolver, RoundTrips};
+    use crate::testing::{a, FixedResolver, RoundTrips};
     use crate::{parse_ip, HeloKind};
     use futures::executor::block_on;
 
@@ -137,18 +137,7 @@ mod tests {
 
     fn testbed() -> FixedResolver {
         FixedResolver::new()
-            .answer(
-                REV,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(REV, "mail.example.com")],
-            )
-            .answer(
-                "mail.example.com",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example.com", "192.0.2.10")],
-            )
+            .ptr_and_address("192.0.2.10", "mail.example.com", "192.0.2.10")
             .answer(
                 "other.example.com",
                 RecordType::A,

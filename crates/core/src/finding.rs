@@ -77,6 +77,27 @@ pub struct Finding {
     pub refs: Vec<Reference>,
 }
 
+/// A finding citing `refs` (the engine's one constructor, so every finding is built alike).
+pub(crate) fn finding(
+    id: &'static str,
+    check: Area,
+    severity: Severity,
+    title: String,
+    detail: String,
+    fix: String,
+    refs: &[Reference],
+) -> Finding {
+    Finding {
+        id,
+        check,
+        severity,
+        title,
+        detail,
+        fix,
+        refs: refs.to_vec(),
+    }
+}
+
 /// The findings reordered most severe first, keeping their order within a severity. (A stable
 /// sort would do the same, but each `sort_by_key` adds several kilobytes to the page's wasm.)
 pub(crate) fn most_severe_first(findings: Vec<Finding>) -> Vec<Finding> {

@@ -260,36 +260,12 @@ mod tests {
 
     #[test]
     fn pass_and_fail() {
-        let r = FixedResolver::new()
-            .answer(
-                REV10,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(REV10, "mail.example")],
-            )
-            .answer(
-                "mail.example",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example", "192.0.2.10")],
-            );
+        let r = FixedResolver::new().ptr_and_address("192.0.2.10", "mail.example", "192.0.2.10");
         let i = run(&r, "192.0.2.10");
         assert_eq!(i.result, IprevResult::Pass);
         assert_eq!(i.confirmed(), vec!["mail.example"]);
 
-        let r = FixedResolver::new()
-            .answer(
-                REV10,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(REV10, "mail.example")],
-            )
-            .answer(
-                "mail.example",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example", "192.0.2.11")],
-            );
+        let r = FixedResolver::new().ptr_and_address("192.0.2.10", "mail.example", "192.0.2.11");
         assert_eq!(run(&r, "192.0.2.10").result, IprevResult::Fail);
     }
 

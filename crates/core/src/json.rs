@@ -138,8 +138,8 @@ pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::RecordType;
-    use crate::testing::{a, ptr, FixedResolver};
+
+    use crate::testing::FixedResolver;
     use crate::{check, parse_ip};
     use futures::executor::block_on;
 
@@ -165,20 +165,9 @@ mod tests {
 
     #[test]
     fn schema() {
-        let rev = "10.2.0.192.in-addr.arpa";
-        let r = FixedResolver::new()
-            .answer(
-                rev,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(rev, "mail.example.com")],
-            )
-            .answer(
-                "mail.example.com",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example.com", "192.0.2.10")],
-            );
+        let _rev = "10.2.0.192.in-addr.arpa";
+        let r =
+            FixedResolver::new().ptr_and_address("192.0.2.10", "mail.example.com", "192.0.2.10");
         let report = block_on(check(
             &r,
             parse_ip("::ffff:192.0.2.10").unwrap(),

@@ -146,27 +146,16 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::{Rcode, RecordType};
-    use crate::testing::{a, ptr, FixedResolver};
+
+    use crate::testing::FixedResolver;
     use crate::{check, parse_ip};
     use futures::executor::block_on;
 
     #[test]
     fn markdown_for_a_ticket() {
-        let rev = "30.2.0.192.in-addr.arpa";
-        let r = FixedResolver::new()
-            .answer(
-                rev,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(rev, "mail.example.com")],
-            )
-            .answer(
-                "mail.example.com",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example.com", "192.0.2.31")],
-            );
+        let _rev = "30.2.0.192.in-addr.arpa";
+        let r =
+            FixedResolver::new().ptr_and_address("192.0.2.30", "mail.example.com", "192.0.2.31");
         let report = block_on(check(
             &r,
             parse_ip("192.0.2.30").unwrap(),

@@ -56,6 +56,17 @@ impl FixedResolver {
         self.table.insert((name.into(), rtype), Ok(answer));
         self
     }
+    /// The PTR of `ip` is `name`, and `name`'s forward record (A or AAAA, by the family of
+    /// `address`) is `address`: FCrDNS passes when `address` is `ip`.
+    pub fn ptr_and_address(self, ip: &str, name: &str, address: &str) -> Self {
+        let rev = crate::reverse_name(crate::parse_ip(ip).unwrap()).to_string();
+        let (rtype, forward) = match address.parse::<std::net::IpAddr>().unwrap() {
+            std::net::IpAddr::V4(_) => (RecordType::A, a(name, address)),
+            std::net::IpAddr::V6(_) => (RecordType::Aaaa, aaaa(name, address)),
+        };
+        self.answer(&rev, RecordType::Ptr, Rcode::NoError, vec![ptr(&rev, name)])
+            .answer(name, rtype, Rcode::NoError, vec![forward])
+    }
     pub fn error(mut self, name: &str, rtype: RecordType, err: ResolveError) -> Self {
         self.table.insert((name.into(), rtype), Err(err));
         self

@@ -6,29 +6,9 @@ use std::net::IpAddr;
 
 use super::{Extracted, Format};
 use crate::check::Report;
-use crate::finding::{refs, Area, Finding, Severity};
+use crate::finding::{finding, refs, Area, Finding, Severity};
 use crate::helo::{parse_helo, HeloKind};
 use crate::iprev::IprevResult;
-
-fn finding(
-    id: &'static str,
-    check: Area,
-    severity: Severity,
-    title: String,
-    detail: String,
-    fix: String,
-    refs: &[crate::Reference],
-) -> Finding {
-    Finding {
-        id,
-        check,
-        severity,
-        title,
-        detail,
-        fix,
-        refs: refs.to_vec(),
-    }
-}
 
 /// The paste's own findings, most severe first. `report` is the check of the extracted address,
 /// when there was one; without it only what the text alone shows is reported.
@@ -317,27 +297,12 @@ mod tests {
 mod receiver_tests {
     use futures::executor::block_on;
 
-    use crate::dns::{Rcode, RecordType};
     use crate::paste::{check_paste, extract, paste_json, Checked};
-    use crate::testing::{a, ptr, FixedResolver};
-
-    const REV: &str = "10.2.0.192.in-addr.arpa";
+    use crate::testing::FixedResolver;
 
     /// 192.0.2.10 passes FCrDNS as mail.example.com.
     fn dns() -> FixedResolver {
-        FixedResolver::new()
-            .answer(
-                REV,
-                RecordType::Ptr,
-                Rcode::NoError,
-                vec![ptr(REV, "mail.example.com")],
-            )
-            .answer(
-                "mail.example.com",
-                RecordType::A,
-                Rcode::NoError,
-                vec![a("mail.example.com", "192.0.2.10")],
-            )
+        FixedResolver::new().ptr_and_address("192.0.2.10", "mail.example.com", "192.0.2.10")
     }
 
     fn ids(text: &str) -> Vec<&'static str> {
