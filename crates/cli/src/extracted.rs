@@ -13,7 +13,7 @@ const MAX_CELL: usize = 40;
 
 /// The `Pasted: …` block, ending with a newline.
 pub fn block(x: &Extracted, style: Style) -> String {
-    let format = x.format();
+    let format = x.format;
     let mut out = format!("Pasted: {}\n", format.describe());
     if !x.reason.is_empty() {
         let _ = writeln!(out, "  {}", x.reason);

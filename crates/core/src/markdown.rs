@@ -30,7 +30,7 @@ fn write_findings(md: &mut String, findings: &[Finding]) {
 pub fn paste_markdown(x: &Extracted, findings: &[Finding]) -> String {
     let mut md = String::new();
     let none = || "none".to_string();
-    let _ = writeln!(md, "## Pasted: {}\n\n{}\n", x.format().describe(), x.reason);
+    let _ = writeln!(md, "## Pasted: {}\n\n{}\n", x.format.describe(), x.reason);
     let _ = writeln!(
         md,
         "- Sending IP: {}\n- EHLO: {}\n- Reverse name the receiver recorded: {}\n- Sender Address Verification: {}",

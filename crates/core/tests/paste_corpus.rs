@@ -33,7 +33,7 @@ fn every_sample_extracts_as_expected() {
     for (name, text, expected) in &samples {
         let got = match extract(text) {
             Ok(x) => json!({
-                "format": x.format().as_str(),
+                "format": x.format.as_str(),
                 "ip": x.ip.map(|ip| ip.to_string()),
                 "helo": x.helo,
                 "rdns_seen": x.rdns_seen,

@@ -190,7 +190,9 @@ fn record(r: &mut Reader<'_>) -> Result<WireRecord, String> {
 struct Message {
     id: u16,
     flags: u16,
-    questions: Vec<(String, u16, u16)>,
+    /// QDCOUNT, and the first question (name, type, class).
+    questions: u16,
+    question: Option<(String, u16, u16)>,
     answers: Vec<WireRecord>,
 }
 
@@ -198,31 +200,27 @@ fn parse(bytes: &[u8]) -> Result<Message, String> {
     let mut r = Reader { msg: bytes, pos: 0 };
     let id = r.u16()?;
     let flags = r.u16()?;
-    let (qd, an) = (r.u16()?, r.u16()?);
+    let (questions, an) = (r.u16()?, r.u16()?);
     r.take(4)?; // NSCOUNT, ARCOUNT: those sections are not read.
-    let mut questions = Vec::new();
-    for _ in 0..qd.min(8) {
-        questions.push((r.name()?, r.u16()?, r.u16()?));
-    }
-    if qd > 8 {
-        questions.resize(usize::from(qd), (String::new(), 0, 0));
-        return Ok(Message {
-            id,
-            flags,
-            questions,
-            answers: Vec::new(),
-        });
-    }
-    let mut answers = Vec::new();
-    for _ in 0..an {
-        answers.push(record(&mut r)?);
-    }
-    Ok(Message {
+    let mut message = Message {
         id,
         flags,
         questions,
-        answers,
-    })
+        question: None,
+        answers: Vec::new(),
+    };
+    for _ in 0..questions.min(8) {
+        let q = (r.name()?, r.u16()?, r.u16()?);
+        message.question.get_or_insert(q);
+    }
+    // A reply to one question has one; after more than a few the answers are not worth reading.
+    if questions > 8 {
+        return Ok(message);
+    }
+    for _ in 0..an {
+        message.answers.push(record(&mut r)?);
+    }
+    Ok(message)
 }
 
 /// Decodes the resolver's reply to `question`, checking that it is a response to that question
@@ -246,18 +244,18 @@ pub fn decode_answer(question: &Question, bytes: &[u8]) -> Result<Answer, Resolv
         ));
     }
     let asked = question.to_string();
-    let (got_name, got_type, got_class) = match message.questions.as_slice() {
-        [q] => q,
-        [] => {
+    let (got_name, got_type, got_class) = match (message.questions, &message.question) {
+        (1, Some(q)) => q,
+        (0, _) => {
             return Err(ResolveError::WrongQuestion {
                 asked,
                 got: "no question".into(),
             });
         }
-        many => {
+        (n, _) => {
             return Err(ResolveError::WrongQuestion {
                 asked,
-                got: format!("{} questions", many.len()),
+                got: format!("{n} questions"),
             });
         }
     };

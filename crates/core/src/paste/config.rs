@@ -596,7 +596,7 @@ mod tests {
     #[test]
     fn postfix_helo_name_and_bind_address() {
         let x = super::super::extract("# main.cf\nmyhostname = Mail.Example.com\nmydomain = example.com\nsmtp_bind_address = 192.0.2.10\n").unwrap();
-        assert_eq!(x.format(), Format::PostfixConfig);
+        assert_eq!(x.format, Format::PostfixConfig);
         assert_eq!(
             (x.helo.as_deref(), x.ip.map(|i| i.to_string())),
             (Some("mail.example.com"), Some("192.0.2.10".into()))
@@ -643,7 +643,7 @@ mod tests {
     fn master_cf_override() {
         let text = "submission inet n - y - - smtpd\n  -o smtpd_sender_restrictions=reject_unverified_sender\n  -o smtp_helo_name=ignored.example.com\nrelay unix - - n - - smtp\n  -o smtp_helo_name=relay.example.com\nsmtp unix - - n - - smtp\n  -o smtp_bind_address=192.0.2.10\n";
         let x = super::super::extract(text).unwrap();
-        assert_eq!(x.format(), Format::PostfixConfig);
+        assert_eq!(x.format, Format::PostfixConfig);
         assert!(x.sav);
         assert_eq!(x.sav_lines[0].replacement, "");
         assert_eq!(
@@ -658,7 +658,7 @@ mod tests {
     fn exim_config() {
         let text = "primary_hostname = mail.example.com\nbegin acl\nacl_check_rcpt:\n  require verify = sender/callout=30s,defer_ok\n  accept  verify = recipient/callout\nbegin transports\nremote_smtp:\n  driver = smtp\n  interface = <; 2001:db8::10 ; 192.0.2.10\n";
         let x = super::super::extract(text).unwrap();
-        assert_eq!(x.format(), Format::EximConfig);
+        assert_eq!(x.format, Format::EximConfig);
         assert_eq!(x.helo.as_deref(), Some("mail.example.com"));
         assert_eq!(x.ip.unwrap().to_string(), "2001:db8::10");
         assert!(x.sav);

@@ -4,7 +4,7 @@
 
 use std::net::IpAddr;
 
-use super::{Extracted, Format};
+use super::{AuthHeader, Extracted, Format};
 use crate::check::Report;
 use crate::finding::{finding, refs, Area, Finding, Severity};
 use crate::helo::{parse_helo, HeloKind};
@@ -28,7 +28,7 @@ fn sav(x: &Extracted, out: &mut Vec<Finding>) {
     if !x.sav {
         return;
     }
-    let postfix = x.format() == Format::PostfixConfig;
+    let postfix = x.format == Format::PostfixConfig;
     let lines: Vec<String> = x.sav_lines.iter().map(|l| l.line.to_string()).collect();
     let what = if postfix {
         "`reject_unverified_sender` makes Postfix probe each sender address before accepting mail: it connects to the sender domain's MX and starts a delivery (MAIL FROM:<>, RCPT TO) that it never finishes."
@@ -106,8 +106,8 @@ fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
 /// The address the receiver's own verdicts are about, when they say: `policy.iprev`, Received-SPF's
 /// `client-ip`, or the SPF comment of Gmail (`designates IP as permitted sender`) and Microsoft
 /// (`sender IP is IP`).
-fn receiver_ip(x: &Extracted) -> Option<(IpAddr, &'static str)> {
-    x.receiver_auth().find_map(|a| {
+fn receiver_ip(auth: &[&AuthHeader]) -> Option<(IpAddr, &'static str)> {
+    auth.iter().find_map(|a| {
         a.results.iter().find_map(|r| {
             let said = r
                 .prop("policy.iprev")
@@ -127,8 +127,8 @@ fn receiver_ip(x: &Extracted) -> Option<(IpAddr, &'static str)> {
 }
 
 /// The EHLO name the receiver's SPF check saw (`smtp.helo`, Received-SPF's `helo=`).
-fn receiver_helo(x: &Extracted) -> Option<String> {
-    x.receiver_auth().find_map(|a| {
+fn receiver_helo(auth: &[&AuthHeader]) -> Option<String> {
+    auth.iter().find_map(|a| {
         a.results
             .iter()
             .find_map(|r| r.prop("smtp.helo").or_else(|| r.prop("helo")))
@@ -140,13 +140,14 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
     let ip = r.ip;
     let ours = r.iprev.result.as_str();
     let confirmed = r.iprev.confirmed();
+    let auth: Vec<&AuthHeader> = x.receiver_auth().collect();
     let receiver_refs = [
         refs::RFC8601_HEADER,
         refs::RFC8601_IPREV,
         refs::RFC5322_TRACE,
     ];
 
-    if let Some((theirs, source)) = receiver_ip(x).filter(|(theirs, _)| *theirs != ip) {
+    if let Some((theirs, source)) = receiver_ip(&auth).filter(|(theirs, _)| *theirs != ip) {
         out.push(finding(
             "receiver-ip-differs",
             Area::Receiver,
@@ -161,7 +162,7 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
     }
 
     let helo = x.helo.as_deref();
-    if let Some(theirs) = receiver_helo(x).filter(|t| helo.is_some_and(|h| h != t)) {
+    if let Some(theirs) = receiver_helo(&auth).filter(|t| helo.is_some_and(|h| h != t)) {
         let ours = helo.unwrap_or_default();
         out.push(finding(
             "receiver-helo-differs",
@@ -176,7 +177,7 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
         ));
     }
 
-    let iprev = x.receiver_auth().find_map(|a| a.get("iprev"));
+    let iprev = auth.iter().find_map(|a| a.get("iprev"));
     if let Some(theirs) = iprev.filter(|t| t.result != ours) {
         out.push(finding(
             "receiver-iprev-differs",
@@ -215,7 +216,6 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
         ));
     }
 
-    let auth: Vec<_> = x.receiver_auth().collect();
     if auth.is_empty() {
         return;
     }

@@ -431,40 +431,38 @@ fn shorten_raw(value: &str) -> String {
     format!("{}…", &value[..end])
 }
 
-/// The organisations of the receiver: those of the `by` hosts from the top down to `upto`
-/// (inclusive), or of the whole chain's automatic walk when `upto` is `None`.
-pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> Vec<String> {
-    let last = upto.unwrap_or(hops.len().saturating_sub(1));
-    hops.iter()
-        .take(last + 1)
-        .filter(|h| h.role != HopRole::Sender || upto.is_some())
-        .filter_map(|h| h.by.as_deref())
+/// The organisation of the host that added a hop, when its `by` is a host name.
+fn by_org(hop: &Hop) -> Option<String> {
+    hop.by
+        .as_deref()
         .filter(|b| looks_like_host(b) && plain_ip(b).is_none())
         .map(org_domain)
-        .fold(Vec::new(), |mut orgs, org| {
-            if !orgs.contains(&org) {
-                orgs.push(org);
-            }
-            orgs
-        })
+}
+
+/// Adds an organisation once. (A list, not a set: at most MAX_HOPS entries, and a set adds
+/// kilobytes to the page.)
+fn add_org(orgs: &mut Vec<String>, org: Option<String>) {
+    if let Some(org) = org.filter(|o| !orgs.contains(o)) {
+        orgs.push(org);
+    }
+}
+
+/// The organisations of the receiver: those of the `by` hosts from the top down to `upto`
+/// (inclusive), or of every hop when no hop was chosen.
+pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> Vec<String> {
+    let mut orgs = Vec::new();
+    for hop in hops.iter().take(upto.map_or(hops.len(), |u| u + 1)) {
+        add_org(&mut orgs, by_org(hop));
+    }
+    orgs
 }
 
 /// Walks down from the top and marks each hop; returns the entry hop's index.
 fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
-    // A list, not a set: at most MAX_HOPS entries, and a set adds kilobytes to the page.
     let mut orgs: Vec<String> = Vec::new();
     let mut entry = None;
     for (i, hop) in hops.iter_mut().enumerate() {
-        if let Some(by) = hop
-            .by
-            .as_deref()
-            .filter(|b| looks_like_host(b) && plain_ip(b).is_none())
-        {
-            let org = org_domain(by);
-            if !orgs.contains(&org) {
-                orgs.push(org);
-            }
-        }
+        add_org(&mut orgs, by_org(hop));
         let inside = |name: &Option<String>| {
             name.as_deref()
                 .filter(|n| looks_like_host(n))
@@ -521,12 +519,12 @@ fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
 /// Why the automatic walk chose hop `index`.
 pub(crate) fn entry_reason(hops: &[Hop], index: usize) -> String {
     let hop = &hops[index];
-    let above = index;
     let by = hop.by.as_deref().unwrap_or("the receiver");
     if hop.why.starts_with(FALLBACK) {
         return format!("Received header {}: {}", index + 1, hop.why);
     }
-    let skipped = match above {
+    // The hops above the entry are the receiver's own.
+    let skipped = match index {
         0 => String::new(),
         1 => " The header above it was added inside the receiver.".into(),
         n => format!(" The {n} headers above it were added inside the receiver."),

@@ -59,7 +59,7 @@ fn extracted_json(x: &Extracted) -> Value {
         })
         .collect();
     json!({
-        "format": x.format(),
+        "format": x.format,
         "ip": x.ip,
         "helo": x.helo,
         "rdns_seen": x.rdns_seen,

@@ -263,7 +263,7 @@ mod tests {
         );
         assert_eq!(
             (
-                x.format(),
+                x.format,
                 x.ip.unwrap().to_string(),
                 x.rdns_seen.as_deref(),
                 x.helo
@@ -313,7 +313,7 @@ mod tests {
         let x = one("2026-11-27 10:00:00 1tAbCd-000123-Ef <= alice@example.com H=host.example.com (mail.example.com) [192.0.2.10]:41234 P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 S=1234 id=x@example.com");
         assert_eq!(
             (
-                x.format(),
+                x.format,
                 x.ip.unwrap().to_string(),
                 x.rdns_seen.as_deref(),
                 x.helo.as_deref()

@@ -167,11 +167,6 @@ pub struct Extracted {
 }
 
 impl Extracted {
-    /// What the paste is.
-    pub fn format(&self) -> Format {
-        self.format
-    }
-
     /// Takes the IP, EHLO name and recorded reverse name from another hop of the Received chain,
     /// as when the user picks a different row of the table. Returns false (and changes nothing)
     /// when there is no such hop.
@@ -287,16 +282,16 @@ fn client_command(line: &str) -> Option<&str> {
 /// An SMTP transcript's EHLO command (swaks, telnet, mailsend -v), a single `250`/`220` reply
 /// line, or a paste that is one host name or literal.
 fn ehlo(text: &str) -> Option<Extracted> {
+    let one_line = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
     if let Some((n, line)) = text
         .lines()
         .enumerate()
         .find_map(|(n, l)| client_command(l).map(|c| (n, c)))
     {
         let helo = crate::parse_helo(line);
-        let only = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
         return Some(Extracted {
             format: Format::Ehlo,
-            reason: if only {
+            reason: if one_line {
                 format!(
                     "The EHLO argument is the first word after `{}`.",
                     &line[..4]
@@ -308,15 +303,17 @@ fn ehlo(text: &str) -> Option<Extracted> {
             ..Extracted::default()
         });
     }
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next()?;
+    // Otherwise only a one-line paste: a server reply, or one word.
+    if !one_line {
+        return None;
+    }
+    let first = text.trim();
     let verb = first.split_whitespace().next().unwrap_or("");
     let upper = verb.to_ascii_uppercase();
     let reply = ["220", "250"].contains(&upper.as_str())
         || upper.starts_with("250-")
         || upper.starts_with("220-");
-    let single = lines.next().is_none() && first.split_whitespace().count() == 1;
-    if !(single || reply && single_line(text)) {
+    if !reply && first.split_whitespace().count() != 1 {
         return None;
     }
     let helo = crate::parse_helo(first);
@@ -336,11 +333,6 @@ fn ehlo(text: &str) -> Option<Extracted> {
         helo: Some(helo.name),
         ..Extracted::default()
     })
-}
-
-/// Whether the text has one non-blank line.
-fn single_line(text: &str) -> bool {
-    text.lines().filter(|l| !l.trim().is_empty()).count() == 1
 }
 
 fn unrecognised_reason(text: &str) -> String {
@@ -376,7 +368,7 @@ mod tests {
     fn ehlo_lines() {
         let x = extract("EHLO Mail.Example.com.\n").unwrap();
         assert_eq!(
-            (x.format(), x.helo.as_deref(), x.ip),
+            (x.format, x.helo.as_deref(), x.ip),
             (Format::Ehlo, Some("mail.example.com"), None)
         );
         let x = extract("250-mail.example.com Hello [192.0.2.1]").unwrap();
@@ -390,7 +382,7 @@ mod tests {
         assert_eq!(x.helo.as_deref(), Some("client.example.com"));
         assert_eq!(x.reason, "Line 3 is the client's `EHLO` command.");
         let x = extract("  mail.example.com  ").unwrap();
-        assert_eq!(x.format(), Format::Ehlo);
+        assert_eq!(x.format, Format::Ehlo);
         let x = extract("HELO localhost").unwrap();
         assert_eq!(x.helo.as_deref(), Some("localhost"));
     }
