@@ -8,27 +8,27 @@
 use std::rc::Rc;
 
 use sendercheck_core::paste::{self, paste_findings, Extracted, Format};
-use sendercheck_core::{Area, Report};
+use sendercheck_core::{Area, Finding};
 use yew::prelude::*;
 
 use crate::app::{check_pasted, StateHandle};
 use crate::components::finding::FindingView;
 use crate::components::report::Card;
 use crate::components::text::{breakable, with_code};
-use crate::state::{Outcome, Remote};
+use crate::state::{Finished, Outcome, Remote};
 
-/// The report of the run that the paste started, when it has finished.
-fn report_of(state: &StateHandle, x: &Rc<Extracted>) -> Option<Report> {
-    let Remote::Ready(done) = &state.run else {
-        return None;
-    };
-    let same = done
-        .request
-        .paste
-        .as_ref()
-        .is_some_and(|p| Rc::ptr_eq(p, x));
-    match &done.outcome {
-        Outcome::Ip(r) if same => Some(r.clone()),
+/// The run that the paste started, once it has finished.
+fn finished_run<'a>(state: &'a StateHandle, x: &Rc<Extracted>) -> Option<&'a Finished> {
+    match &state.run {
+        Remote::Ready(done)
+            if done
+                .request
+                .paste
+                .as_ref()
+                .is_some_and(|p| Rc::ptr_eq(p, x)) =>
+        {
+            Some(done)
+        }
         _ => None,
     }
 }
@@ -49,16 +49,26 @@ pub fn Pasted() -> Html {
     let Some(x) = state.paste.clone() else {
         return html! {};
     };
-    let report = report_of(&state, &x);
+    let done = finished_run(&state, &x);
+    let report = done.and_then(|d| match &d.outcome {
+        Outcome::Ip(r) => Some(r),
+        Outcome::Host(_) => None,
+    });
     let checking = state
         .request
         .as_ref()
         .and_then(|r| r.paste.as_ref())
         .is_some_and(|p| Rc::ptr_eq(p, &x));
-    let findings: Vec<_> = paste_findings(&x, report.as_ref())
+    let findings: Vec<Finding> = done
+        .map_or_else(|| paste_findings(&x, None), |d| d.paste_findings())
         .into_iter()
         // While the address is checked, its own EHLO card speaks for the name.
         .filter(|f| !(checking && report.is_none() && f.check == Area::Helo))
+        .collect();
+    let receiver_findings: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.check == Area::Receiver)
+        .cloned()
         .collect();
     let pick = |i: usize| {
         let state = state.clone();
@@ -75,9 +85,9 @@ pub fn Pasted() -> Html {
         x.rdns_unknown
             .then(|| "none (the receiver found no verified name)".to_string())
     });
-    let config = matches!(x.format(), Format::PostfixConfig | Format::EximConfig);
+    let config = matches!(x.format, Format::PostfixConfig | Format::EximConfig);
     let seen_by_receiver = matches!(
-        x.format(),
+        x.format,
         Format::Headers | Format::PostfixLog | Format::EximLog
     );
     let no_ip = match paste::target(&x) {
@@ -90,8 +100,8 @@ pub fn Pasted() -> Html {
         paste::Target::Nothing => None,
     };
     html! {
-        <section id="pasted" class="pasted" data-format={x.format().as_str()} aria-labelledby="pasted-title">
-            <h2 id="pasted-title" class="section-title">{ format!("Pasted: {}", x.format().describe()) }</h2>
+        <section id="pasted" class="pasted" data-format={x.format.as_str()} aria-labelledby="pasted-title">
+            <h2 id="pasted-title" class="section-title">{ format!("Pasted: {}", x.format.describe()) }</h2>
             <p class="pasted-reason">{ with_code(&x.reason) }</p>
             <dl class="extracted">
                 { value("Sending IP", "ip", x.ip.map(|ip| ip.to_string()).or(no_ip)) }
@@ -145,7 +155,7 @@ pub fn Pasted() -> Html {
                     </table>
                 </div>
             }
-            <Receiver extracted={x.clone()} report={report.clone()} />
+            <Receiver extracted={x.clone()} iprev={report.map(|r| r.iprev.result.as_str())} findings={receiver_findings} />
             if !x.settings.is_empty() {
                 <ul class="settings" aria-label="Settings read">
                     { for x.settings.iter().map(|s| html! {
@@ -169,8 +179,10 @@ pub fn Pasted() -> Html {
 pub struct ReceiverProps {
     /// The paste.
     pub extracted: Rc<Extracted>,
-    /// The check of the extracted address, once finished.
-    pub report: Option<Report>,
+    /// This check's iprev result for the extracted address, once finished.
+    pub iprev: Option<&'static str>,
+    /// The paste's findings about the receiver's verdicts.
+    pub findings: Vec<Finding>,
 }
 
 /// The receiver's own verdicts beside this check's, and what disagrees.
@@ -184,19 +196,16 @@ pub fn Receiver(props: &ReceiverProps) -> Html {
     if rows.is_empty() {
         return html! {};
     }
-    let ours = |method: &str| -> String {
-        match (&props.report, method) {
-            (Some(r), "iprev") => r.iprev.result.as_str().to_string(),
-            (None, "iprev") => "…".into(),
-            _ => "not checked here".into(),
+    let ours = |method: &str| -> &'static str {
+        match (props.iprev, method) {
+            (Some(result), "iprev") => result,
+            (None, "iprev") => "…",
+            _ => "not checked here",
         }
     };
-    let findings: Vec<_> = paste_findings(x, props.report.as_ref())
-        .into_iter()
-        .filter(|f| f.check == Area::Receiver)
-        .collect();
+    let findings = &props.findings;
     let disagree = findings.iter().any(|f| f.id.ends_with("-differs"));
-    let result = match (&props.report, disagree) {
+    let result = match (props.iprev, disagree) {
         (None, _) => "loading",
         (Some(_), true) => "differs",
         (Some(_), false) => "agrees",
