@@ -102,10 +102,13 @@ async fn tick() {
     yew::platform::time::sleep(Duration::from_millis(20)).await;
 }
 
-fn root() -> Element {
+/// Renders a component into a fresh element of the page and lets it settle.
+async fn mount<C: BaseComponent>(props: C::Properties) -> Element {
     let document = gloo_document();
     let div = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&div).unwrap();
+    yew::Renderer::<C>::with_root_and_props(div.clone(), props).render();
+    tick().await;
     div
 }
 
@@ -217,10 +220,7 @@ async fn cards_carry_check_and_result() {
         run: Remote::Loading,
         ..State::default()
     };
-    let div = root();
-    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: loading })
-        .render();
-    tick().await;
+    let div = mount::<WithState>(HostProps { state: loading }).await;
     assert_eq!(
         attr(&div, "[data-check=iprev]", "data-result").as_deref(),
         Some("loading")
@@ -244,10 +244,7 @@ async fn cards_carry_check_and_result() {
         run: Remote::Ready(done),
         ..State::default()
     };
-    let div = root();
-    yew::Renderer::<WithState>::with_root_and_props(div.clone(), HostProps { state: ready })
-        .render();
-    tick().await;
+    let div = mount::<WithState>(HostProps { state: ready }).await;
     assert_eq!(
         attr(&div, "[data-check=iprev]", "data-result").as_deref(),
         Some("pass")
@@ -318,16 +315,11 @@ fn submit(root: &Element) {
 async fn form_validates_inline_and_submits() {
     let got = Rc::new(std::cell::RefCell::new(Vec::<FormInput>::new()));
     let sink = got.clone();
-    let div = root();
-    yew::Renderer::<FormUnderTest>::with_root_and_props(
-        div.clone(),
-        FormHost {
-            submitted: Callback::from(move |i| sink.borrow_mut().push(i)),
-            resolver: ResolverChoice::default(),
-        },
-    )
-    .render();
-    tick().await;
+    let div = mount::<FormUnderTest>(FormHost {
+        submitted: Callback::from(move |i| sink.borrow_mut().push(i)),
+        resolver: ResolverChoice::default(),
+    })
+    .await;
 
     type_into(&div, "#target", "999.1.1.1");
     tick().await;
@@ -367,16 +359,11 @@ async fn form_validates_inline_and_submits() {
 async fn custom_resolver_is_validated() {
     let got = Rc::new(std::cell::RefCell::new(0));
     let sink = got.clone();
-    let div = root();
-    yew::Renderer::<FormUnderTest>::with_root_and_props(
-        div.clone(),
-        FormHost {
-            submitted: Callback::from(move |_| *sink.borrow_mut() += 1),
-            resolver: ResolverChoice::Custom("http://dns.example/dns-query".into()),
-        },
-    )
-    .render();
-    tick().await;
+    let div = mount::<FormUnderTest>(FormHost {
+        submitted: Callback::from(move |_| *sink.borrow_mut() += 1),
+        resolver: ResolverChoice::Custom("http://dns.example/dns-query".into()),
+    })
+    .await;
     assert!(div.query_selector("#custom-resolver").unwrap().is_some());
     type_into(&div, "#target", "192.0.2.10");
     tick().await;
@@ -431,15 +418,10 @@ fn paste_text(root: &Element, text: &str) {
 async fn paste_form_recognises_or_lists_the_formats() {
     let got = Rc::new(std::cell::RefCell::new(Vec::<Extracted>::new()));
     let sink = got.clone();
-    let div = root();
-    yew::Renderer::<PasteUnderTest>::with_root_and_props(
-        div.clone(),
-        PasteHost {
-            pasted: Callback::from(move |x| sink.borrow_mut().push(x)),
-        },
-    )
-    .render();
-    tick().await;
+    let div = mount::<PasteUnderTest>(PasteHost {
+        pasted: Callback::from(move |x| sink.borrow_mut().push(x)),
+    })
+    .await;
 
     paste_text(&div, "my mail bounces, please help");
     tick().await;
@@ -526,15 +508,10 @@ async fn pasted_panel_shows_the_chain_and_the_receivers_verdicts() {
     assert!(state.paste.as_ref().is_some_and(|p| Rc::ptr_eq(p, &x)));
     let state = state.reduce(Action::Finish(done.clone()));
 
-    let div = root();
-    yew::Renderer::<PanelWithState>::with_root_and_props(
-        div.clone(),
-        HostProps {
-            state: (*state).clone(),
-        },
-    )
-    .render();
-    tick().await;
+    let div = mount::<PanelWithState>(HostProps {
+        state: (*state).clone(),
+    })
+    .await;
     assert_eq!(
         attr(&div, "#pasted", "data-format").as_deref(),
         Some("headers")
@@ -586,15 +563,10 @@ async fn a_config_with_callouts_shows_the_sav_card_without_a_lookup() {
             .unwrap();
     let state = Rc::new(State::default()).reduce(Action::Pasted(Rc::new(x)));
     assert_eq!(state.run, Remote::Idle);
-    let div = root();
-    yew::Renderer::<PanelWithState>::with_root_and_props(
-        div.clone(),
-        HostProps {
-            state: (*state).clone(),
-        },
-    )
-    .render();
-    tick().await;
+    let div = mount::<PanelWithState>(HostProps {
+        state: (*state).clone(),
+    })
+    .await;
     assert_eq!(
         attr(&div, "#pasted", "data-format").as_deref(),
         Some("postfix-config")
