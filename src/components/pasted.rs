@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use sendercheck_core::paste::{self, paste_findings, Extracted, Format};
+use sendercheck_core::paste::{self, paste_findings, Extracted};
 use sendercheck_core::{Area, Finding};
 use yew::prelude::*;
 
@@ -85,11 +85,8 @@ pub fn Pasted() -> Html {
         x.rdns_unknown
             .then(|| "none (the receiver found no verified name)".to_string())
     });
-    let config = matches!(x.format, Format::PostfixConfig | Format::EximConfig);
-    let seen_by_receiver = matches!(
-        x.format,
-        Format::Headers | Format::PostfixLog | Format::EximLog
-    );
+    let config = x.format.is_config();
+    let seen_by_receiver = x.format.is_receivers_record();
     let no_ip = match paste::target(&x) {
         paste::Target::Host(name) => Some(format!(
             "not in the paste; every address of {name} is checked"

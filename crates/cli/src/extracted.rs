@@ -27,11 +27,7 @@ pub fn block(x: &Extracted, style: Style) -> String {
         "EHLO",
         x.helo.as_deref().unwrap_or(absent)
     );
-    let config = matches!(format, Format::PostfixConfig | Format::EximConfig);
-    if matches!(
-        format,
-        Format::Headers | Format::PostfixLog | Format::EximLog
-    ) {
+    if format.is_receivers_record() {
         let seen = match (&x.rdns_seen, x.rdns_unknown) {
             (Some(name), _) => name.clone(),
             (None, true) => "unknown (the receiver found no verified reverse name)".into(),
@@ -39,7 +35,7 @@ pub fn block(x: &Extracted, style: Style) -> String {
         };
         let _ = writeln!(out, "  {:<10} {seen}", "rDNS seen");
     }
-    if config {
+    if format.is_config() {
         let sav = if x.sav {
             let lines: Vec<String> = x.sav_lines.iter().map(|l| l.line.to_string()).collect();
             let text = match lines.len() {
@@ -60,7 +56,7 @@ pub fn block(x: &Extracted, style: Style) -> String {
         received_chain(&mut out, x, style);
         receiver_results(&mut out, x, style);
     }
-    if config {
+    if format.is_config() {
         settings(&mut out, x);
     }
     out

@@ -86,6 +86,16 @@ impl Format {
         }
     }
 
+    /// A configuration: it says what the server will do (EHLO name, SAV), not what a receiver saw.
+    pub fn is_config(self) -> bool {
+        matches!(self, Format::PostfixConfig | Format::EximConfig)
+    }
+
+    /// Written by a receiver, so it can record the reverse name it found for the sender.
+    pub fn is_receivers_record(self) -> bool {
+        matches!(self, Format::Headers | Format::PostfixLog | Format::EximLog)
+    }
+
     /// What the format is, for people.
     pub fn describe(self) -> &'static str {
         match self {
