@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::auth;
 use super::text::{
-    bracketed_ip, helo_name, host_name, key_value, looks_like_host, org_domain, plain_ip,
+    bracketed_ip, head, helo_name, host_name, key_value, looks_like_host, org_domain, plain_ip,
 };
 use super::{Extracted, Format};
 use crate::ip::non_public_reason;
@@ -424,11 +424,7 @@ fn shorten_raw(value: &str) -> String {
     if value.len() <= MAX {
         return value.to_string();
     }
-    let mut end = MAX;
-    while !value.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &value[..end])
+    format!("{}…", head(value, MAX))
 }
 
 /// The organisation of the host that added a hop, when its `by` is a host name.

@@ -80,6 +80,15 @@ pub(crate) fn key_value<'a>(word: &'a str, key: &str) -> Option<&'a str> {
     Some(value)
 }
 
+/// At most the first `max` bytes of `text`, cut at a character boundary.
+pub(crate) fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// An EHLO argument as recorded: a host name lower-cased without its trailing dot; an address
 /// literal as written.
 pub(crate) fn helo_name(word: &str) -> Option<String> {
@@ -95,15 +104,7 @@ pub(crate) fn helo_name(word: &str) -> Option<String> {
         return None;
     }
     // A domain has at most 255 octets; keep enough to show what it was.
-    let word = if word.len() > 300 {
-        let mut end = 300;
-        while !word.is_char_boundary(end) {
-            end -= 1;
-        }
-        &word[..end]
-    } else {
-        word
-    };
+    let word = head(word, 300);
     Some(if word.starts_with('[') {
         word.to_string()
     } else {
