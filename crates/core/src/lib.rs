@@ -30,6 +30,7 @@ mod finding;
 pub mod generic;
 mod helo;
 mod host;
+mod idna;
 mod ip;
 mod iprev;
 mod json;

@@ -1,7 +1,7 @@
 //! Validated domain names.
 //!
 //! A [`DomainName`] is what every query and comparison in the engine works with: lower case, A-labels
-//! (IDNA, RFC 5891), no trailing dot, at most 253 octets in text form (RFC 1035 §2.3.4: 255 octets on
+//! (IDNA, RFC 5891, converted by the engine's own `idna` module), no trailing dot, at most 253 octets in text form (RFC 1035 §2.3.4: 255 octets on
 //! the wire), labels of 1 to 63 octets. Names from the DNS may legally hold any octet, so the
 //! constructor accepts letters, digits, `-`, `_` and `/` (RFC 2317 names such as `64/26.2.0.192.in-addr.arpa`)
 //! in labels; whether a name is a valid *host* name
@@ -31,9 +31,9 @@ impl DomainName {
         let ascii = if bare.is_ascii() {
             bare.to_ascii_lowercase()
         } else {
-            idna::domain_to_ascii(bare).map_err(|_| Error::InvalidName {
-                name: text.into(),
-                reason: "it is not a valid internationalised name (IDNA)".into(),
+            crate::idna::to_ascii(bare).map_err(|e| Error::InvalidName {
+                name: shorten(text),
+                reason: e.0,
             })?
         };
         if let Some(reason) = syntax_problem(&ascii) {
