@@ -10,14 +10,15 @@
 //! non-pass results are `temperror`; 2 for bad usage or input (message on stderr), including a
 //! paste that is none of the recognised formats.
 
+mod cmd;
 mod extracted;
 mod output;
-mod run;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 /// Checks whether mailbox providers (Gmail, Yahoo, Fastmail, …) will accept a sending mail server's
@@ -89,43 +90,33 @@ pub struct Common {
     ca_cert: Option<std::path::PathBuf>,
 }
 
-/// How the process ends; see the crate docs for the codes.
-pub enum Exit {
-    Verdict(sendercheck_core::Verdict),
-    BadInput(String),
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sendercheck: cannot start: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let style = output::Style::detect(std::io::stdout().is_terminal());
-    let exit = runtime.block_on(async {
-        match cli.command {
-            Command::Ip { address, opts } => run::ip(&address, &opts, style).await,
-            Command::Host { name, opts } => run::host(&name, &opts, style).await,
-            Command::Paste { file, hop, opts } => run::paste(&file, hop, &opts, style).await,
-        }
-    });
-    match exit {
-        Ok(Exit::Verdict(v)) => ExitCode::from(run::exit_code(v)),
-        Ok(Exit::BadInput(msg)) => {
-            eprintln!("sendercheck: {msg}");
-            ExitCode::from(2)
-        }
+    match run() {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("sendercheck: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Parses the command line, runs the command, and turns its verdict into the exit status; every
+/// error (bad input, an unusable option, I/O) ends in status 2 with its message on stderr.
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start")?;
+    let style = output::Style::detect(std::io::stdout().is_terminal());
+    let verdict = runtime.block_on(async {
+        match cli.command {
+            Command::Ip { address, opts } => cmd::ip::run(&address, &opts, style).await,
+            Command::Host { name, opts } => cmd::host::run(&name, &opts, style).await,
+            Command::Paste { file, hop, opts } => cmd::paste::run(&file, hop, &opts, style).await,
+        }
+    })?;
+    Ok(ExitCode::from(cmd::exit_code(verdict)))
 }
 
 impl Common {

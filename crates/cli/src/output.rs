@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use sendercheck_core::{Finding, HostReport, Report, Severity, Verdict};
+use sendercheck_core::finding::{Finding, Severity};
+use sendercheck_core::{report::HostReport, Report, Verdict};
 
 /// Whether to colour the output.
 #[derive(Debug, Clone, Copy)]

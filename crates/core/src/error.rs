@@ -22,4 +22,21 @@ pub enum Error {
         /// What exactly is wrong.
         reason: String,
     },
+    /// A name that is a domain name but not a host's (an underscore, a hyphen at a label's end, …).
+    #[error("`{name}` is not a host name: {reason}")]
+    NotAHostName {
+        /// The name, in canonical form.
+        name: String,
+        /// What exactly is wrong.
+        reason: String,
+    },
+    /// A host name of one label, which receivers never see as a sending server's name.
+    #[error("`{name}` is a single label; give the full host name, such as mail.example.com")]
+    SingleLabel {
+        /// The name, in canonical form.
+        name: String,
+    },
+    /// Nothing was given where an address or host name was needed.
+    #[error("Enter the sending server's IP address or host name.")]
+    NoTarget,
 }

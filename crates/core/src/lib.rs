@@ -2,7 +2,8 @@
 //!
 //! It judges forward-confirmed reverse DNS as RFC 8601 §3 `iprev`, flags generic-looking reverse
 //! names, classifies the EHLO/HELO argument (RFC 5321 §4.1.1.1) and compares it with the reverse DNS,
-//! and turns all of it into [`Finding`]s that say what was seen, why it matters and how to fix it.
+//! and turns all of it into [`Finding`](finding::Finding)s that say what was seen, why it matters
+//! and how to fix it.
 //!
 //! The engine does no I/O. It asks its DNS questions through the [`Resolver`] trait, which the CLI
 //! and the web page implement with the same DNS-over-HTTPS client (`sendercheck-doh`). A
@@ -10,7 +11,8 @@
 //! or a name.
 //!
 //! ```
-//! use sendercheck_core::{parse_helo, parse_ip, reverse_name, HeloKind};
+//! use sendercheck_core::dns::{parse_ip, reverse_name};
+//! use sendercheck_core::identity::helo::{parse_helo, HeloKind};
 //!
 //! let ip = parse_ip("2001:DB8::10").unwrap();
 //! assert_eq!(ip.to_string(), "2001:db8::10");
@@ -22,37 +24,38 @@
 
 #![warn(missing_docs)]
 
-mod advice;
-mod check;
-mod dns;
+//! ## The map
+//!
+//! | folder | what it holds |
+//! |---|---|
+//! | [`dns`] | names, addresses and reverse names, record types, the [`Resolver`] trait, lookups with CNAME chasing, the per-run answer cache |
+//! | [`finding`] | the [`Finding`](finding::Finding) type, the catalogue of every finding id, the rules they cite |
+//! | [`identity`] | the sending server's identity: FCrDNS (`iprev`), generic reverse names, the EHLO name, each with its findings |
+//! | [`report`] | a run's subject and outcome ([`Target`], [`Checked`]), the headline, JSON and Markdown |
+//! | [`paste`] | recognising pasted headers, logs and configs, and what only a paste can tell |
+
+pub mod dns;
 mod error;
-mod finding;
-pub mod generic;
-mod helo;
-mod host;
-mod idna;
-mod ip;
-mod iprev;
-mod json;
-mod markdown;
-mod name;
+pub mod finding;
+pub mod identity;
 pub mod paste;
-mod resolve;
-mod summary;
+pub mod report;
 #[cfg(test)]
 mod testing;
 
-pub use advice::{address_record, helo_settings, ptr_record};
-pub use check::{check, Report, Verdict};
-pub use dns::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError, Resolver};
+pub use dns::{parse_ip, DomainName, Resolver};
 pub use error::Error;
-pub use finding::{refs, Area, Finding, Reference, Severity};
-pub use helo::{literal_of, parse_helo, Helo, HeloCheck, HeloKind, HeloResult, Invalid};
-pub use host::{check_host, HostReport};
-pub use ip::{canonical, non_public_reason, parse_ip, reverse_name};
-pub use iprev::{check_iprev, forward_type, Iprev, IprevResult, PtrName, MAX_PTR_NAMES};
-pub use json::{host_json, report_json};
-pub use markdown::{paste_markdown, report_markdown};
-pub use name::DomainName;
-pub use resolve::{lookup, Exchange, Lookup, Outcome, MAX_CNAME_HOPS, MAX_QUERIES};
-pub use summary::{headline, Headline};
+pub use report::{check, check_host, Checked, Report, Target, Verdict};
+
+/// Implements `Serialize` with the type's `as_str`, so that each word is spelt in one place.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        impl ::serde::Serialize for $t {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}

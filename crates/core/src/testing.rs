@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::{pin, Pin};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use crate::dns::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError, Resolver};
@@ -48,18 +50,14 @@ impl FixedResolver {
         rcode: Rcode,
         records: Vec<Record>,
     ) -> Self {
-        let answer = Answer {
-            rcode,
-            authenticated: false,
-            records,
-        };
+        let answer = Answer::new(rcode, records);
         self.table.insert((name.into(), rtype), Ok(answer));
         self
     }
     /// The PTR of `ip` is `name`, and `name`'s forward record (A or AAAA, by the family of
     /// `address`) is `address`: FCrDNS passes when `address` is `ip`.
     pub fn ptr_and_address(self, ip: &str, name: &str, address: &str) -> Self {
-        let rev = crate::reverse_name(crate::parse_ip(ip).unwrap()).to_string();
+        let rev = crate::dns::reverse_name(crate::dns::parse_ip(ip).unwrap()).to_string();
         let (rtype, forward) = match address.parse::<std::net::IpAddr>().unwrap() {
             std::net::IpAddr::V4(_) => (RecordType::A, a(name, address)),
             std::net::IpAddr::V6(_) => (RecordType::Aaaa, aaaa(name, address)),
@@ -76,11 +74,7 @@ impl FixedResolver {
         self.table
             .get(&(q.name.to_string(), q.rtype))
             .cloned()
-            .unwrap_or(Ok(Answer {
-                rcode: Rcode::NoError,
-                authenticated: false,
-                records: vec![],
-            }))
+            .unwrap_or(Ok(Answer::new(Rcode::NoError, vec![])))
     }
 }
 
@@ -136,14 +130,26 @@ impl RoundTrips {
         }
     }
 
+    /// How many questions were sent.
+    pub fn sent(&self) -> usize {
+        self.fixed.asked.borrow().len()
+    }
+
     /// Runs `fut` to completion; returns its output and the number of round trips it waited for.
+    /// A future woken without a new answer (one asker handing a shared answer to another) is
+    /// polled again in the same round.
     pub fn run<F: Future>(&self, fut: F) -> (F::Output, usize) {
+        let woken = Arc::new(Flag(AtomicBool::new(false)));
+        let waker = Waker::from(Arc::clone(&woken));
         let mut fut = pin!(fut);
-        let mut cx = Context::from_waker(Waker::noop());
+        let mut cx = Context::from_waker(&waker);
         let mut rounds = 0;
         loop {
             if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
                 return (out, rounds);
+            }
+            if woken.0.swap(false, Ordering::SeqCst) {
+                continue;
             }
             let wave: Vec<Slot> = self.in_flight.borrow_mut().drain(..).collect();
             assert!(
@@ -155,5 +161,13 @@ impl RoundTrips {
                 slot.0.set(true);
             }
         }
+    }
+}
+
+struct Flag(AtomicBool);
+
+impl std::task::Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.store(true, Ordering::SeqCst);
     }
 }

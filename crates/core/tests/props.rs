@@ -1,7 +1,9 @@
 //! No pasted text can panic the parsers, and what they accept is canonical.
 
 use proptest::prelude::*;
-use sendercheck_core::{generic, parse_helo, parse_ip, DomainName, HeloKind};
+use sendercheck_core::identity::generic;
+use sendercheck_core::identity::helo::{parse_helo, HeloKind};
+use sendercheck_core::{parse_ip, DomainName};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]

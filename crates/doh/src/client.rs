@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use reqwest::Url;
-use sendercheck_core::{Answer, Question, ResolveError, Resolver};
+use sendercheck_core::dns::{Answer, Question, ResolveError, Resolver};
 
 use crate::wire::{decode_answer, encode_query};
 use crate::Error;
@@ -118,7 +118,10 @@ impl DohClient {
         url
     }
 
-    async fn ask(&self, question: &Question) -> Result<Answer, ResolveError> {
+    /// Asks `question` and returns the reply's bytes, checked only for what HTTP can tell (status,
+    /// content type, size); [`decode_answer`] reads them. The page keeps these bytes, so that an
+    /// export can replay the run exactly.
+    pub async fn fetch(&self, question: &Question) -> Result<Vec<u8>, ResolveError> {
         // A GET with only an Accept header is a CORS "simple request": no preflight (RFC 8484 §4.1).
         let response = self
             .http
@@ -162,7 +165,11 @@ impl DohClient {
                 body.len()
             )));
         }
-        decode_answer(question, &body)
+        Ok(body.to_vec())
+    }
+
+    async fn ask(&self, question: &Question) -> Result<Answer, ResolveError> {
+        decode_answer(question, &self.fetch(question).await?)
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> ResolveError {
@@ -209,7 +216,7 @@ impl Resolver for DohClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sendercheck_core::{DomainName, RecordType};
+    use sendercheck_core::dns::{DomainName, RecordType};
 
     #[test]
     fn urls() {

@@ -1,8 +1,8 @@
 //! DNS-over-HTTPS for Sender Check: RFC 8484 GET requests in DNS wire format, from the browser
 //! (wasm32, through `fetch`) and from the command line (native, through hyper), with one code path.
 //!
-//! [`DohClient`] implements the engine's [`Resolver`](sendercheck_core::Resolver) trait. Every
-//! failure of the resolver becomes a [`ResolveError`](sendercheck_core::ResolveError), which the
+//! [`DohClient`] implements the engine's [`Resolver`](sendercheck_core::dns::Resolver) trait. Every
+//! failure of the resolver becomes a [`ResolveError`](sendercheck_core::dns::ResolveError), which the
 //! engine reports as RFC 8601 `temperror`: a timeout, an HTTP error status, a body that is not a DNS
 //! message, a truncated reply, a reply to another question.
 //!
@@ -50,7 +50,7 @@ mod client;
 mod wire;
 
 pub use client::{resolver_url, DohClient, DEFAULT_RESOLVER, DEFAULT_TIMEOUT, DNS_MESSAGE};
-pub use wire::{decode_answer, encode_query};
+pub use wire::{decode_answer, encode_query, DecodeError};
 
 /// A resolver URL that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,14 +1,17 @@
 //! DNS wire format (RFC 1035 §4): one query out, one reply in.
 //!
-//! Only what the checks read is decoded: the header, the one question and the answer section
-//! (A, AAAA, PTR, CNAME, NS and TXT data; other types by number). Decoding is defensive: the bytes
-//! come from the network (or a misconfigured resolver URL), so every malformed input becomes a
-//! [`ResolveError`], never a panic, and name compression pointers are followed at most
-//! [`MAX_JUMPS`] times. The tests build their replies with `simple-dns`, an independent encoder.
+//! Only what the checks read is decoded: the header, the one question, and the answer and authority
+//! sections (A, AAAA, PTR, CNAME, NS, MX, TXT, SPF and SOA data; other types by number). Decoding
+//! is defensive: the bytes come from the network (or a misconfigured resolver URL), so every
+//! malformed input becomes a [`DecodeError`] (and then a [`ResolveError`]), never a panic, and name
+//! compression pointers are followed at most [`MAX_JUMPS`] times. The tests build their replies
+//! with `simple-dns`, an independent encoder.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use sendercheck_core::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError};
+use sendercheck_core::dns::{
+    Answer, Question, RData, Rcode, Record, RecordType, ResolveError, Soa,
+};
 
 /// Header flag bits (RFC 1035 §4.1.1; AD from RFC 4035 §3.2.3).
 const QR: u16 = 0x8000;
@@ -19,6 +22,49 @@ const AD: u16 = 0x0020;
 const IN: u16 = 1;
 /// Compression pointers followed per name before the name is refused.
 pub const MAX_JUMPS: usize = 32;
+/// Records read per section: a reply a mail check needs has a handful.
+const MAX_RECORDS: u16 = 512;
+
+/// Why bytes are not a DNS message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The message ends inside a field.
+    #[error("it ends inside a field at byte {at}")]
+    Truncated {
+        /// Where the field started.
+        at: usize,
+    },
+    /// A name's labels run past the end.
+    #[error("a name runs past the end")]
+    NameRunsPastEnd,
+    /// A label's octets run past the end.
+    #[error("a label runs past the end")]
+    LabelRunsPastEnd,
+    /// A compression pointer's second octet is missing.
+    #[error("a pointer runs past the end")]
+    PointerRunsPastEnd,
+    /// A name over 255 octets (RFC 1035 §3.1).
+    #[error("a name is longer than 255 octets")]
+    NameTooLong,
+    /// Pointers that point forward, at themselves, or more than [`MAX_JUMPS`] times.
+    #[error("a name has a compression loop")]
+    CompressionLoop,
+    /// A label type other than a length or a pointer (RFC 6891 §5 retired them).
+    #[error("a label has the reserved type bits {0:#04x}")]
+    ReservedLabelType(u8),
+    /// Record data longer than the message.
+    #[error("a record's data runs past the end")]
+    DataRunsPastEnd,
+    /// An address record of the wrong length.
+    #[error("an {0} record is not {1} octets")]
+    AddressLength(RecordType, usize),
+    /// A record whose name or fields do not fill its data exactly.
+    #[error("a {0} record's fields do not fill its data")]
+    Leftover(RecordType),
+    /// A TXT character-string longer than its record.
+    #[error("a TXT string runs past its record")]
+    TxtRunsPastRecord,
+}
 
 /// The RFC 8484 query for a question: id 0, RD and AD set, one question, class IN.
 pub fn encode_query(question: &Question) -> Vec<u8> {
@@ -45,34 +91,34 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         let bytes = self
             .msg
             .get(self.pos..self.pos + n)
-            .ok_or_else(|| format!("it ends inside a field at byte {}", self.pos))?;
+            .ok_or(DecodeError::Truncated { at: self.pos })?;
         self.pos += n;
         Ok(bytes)
     }
 
-    fn u16(&mut self) -> Result<u16, String> {
+    fn u16(&mut self) -> Result<u16, DecodeError> {
         let b = self.take(2)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
 
-    fn u32(&mut self) -> Result<u32, String> {
+    fn u32(&mut self) -> Result<u32, DecodeError> {
         let b = self.take(4)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// A domain name (RFC 1035 §3.1, §4.1.4), lower case without the trailing dot; octets other
     /// than letters, digits, `-`, `_`, `*` and `/` are written `\DDD`.
-    fn name(&mut self) -> Result<String, String> {
+    fn name(&mut self) -> Result<String, DecodeError> {
         let mut out = String::new();
         let mut at = self.pos;
         let mut resume = None;
         let (mut jumps, mut length) = (0, 0);
         loop {
-            let len = *self.msg.get(at).ok_or("a name runs past the end")?;
+            let len = *self.msg.get(at).ok_or(DecodeError::NameRunsPastEnd)?;
             match len & 0xC0 {
                 0x00 if len == 0 => {
                     at += 1;
@@ -82,10 +128,10 @@ impl<'a> Reader<'a> {
                     let label = self
                         .msg
                         .get(at + 1..at + 1 + len as usize)
-                        .ok_or("a label runs past the end")?;
+                        .ok_or(DecodeError::LabelRunsPastEnd)?;
                     length += label.len() + 1;
                     if length > 255 {
-                        return Err("a name is longer than 255 octets".into());
+                        return Err(DecodeError::NameTooLong);
                     }
                     if !out.is_empty() {
                         out.push('.');
@@ -96,27 +142,30 @@ impl<'a> Reader<'a> {
                                 out.push(b as char)
                             }
                             b'A'..=b'Z' => out.push(b.to_ascii_lowercase() as char),
-                            _ => out.push_str(&format!("\\{b:03}")),
+                            _ => {
+                                out.push('\\');
+                                for d in [b / 100, b / 10 % 10, b % 10] {
+                                    out.push((b'0' + d) as char);
+                                }
+                            }
                         }
                     }
                     at += 1 + len as usize;
                 }
                 0xC0 => {
-                    let low = *self.msg.get(at + 1).ok_or("a pointer runs past the end")?;
+                    let low = *self
+                        .msg
+                        .get(at + 1)
+                        .ok_or(DecodeError::PointerRunsPastEnd)?;
                     let target = usize::from(len & 0x3F) << 8 | usize::from(low);
                     jumps += 1;
                     if target >= at || jumps > MAX_JUMPS {
-                        return Err("a name has a compression loop".into());
+                        return Err(DecodeError::CompressionLoop);
                     }
                     resume.get_or_insert(at + 2);
                     at = target;
                 }
-                _ => {
-                    return Err(format!(
-                        "a label has the reserved type bits {:#04x}",
-                        len & 0xC0
-                    ))
-                }
+                bits => return Err(DecodeError::ReservedLabelType(bits)),
             }
         }
         self.pos = resume.unwrap_or(at);
@@ -124,7 +173,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// One resource record of the answer section, before the class filter.
+/// One resource record, before the class filter.
 struct WireRecord {
     name: String,
     rtype: RecordType,
@@ -133,49 +182,58 @@ struct WireRecord {
     data: RData,
 }
 
-fn record(r: &mut Reader<'_>) -> Result<WireRecord, String> {
+fn record(r: &mut Reader<'_>) -> Result<WireRecord, DecodeError> {
     let name = r.name()?;
     let rtype = RecordType::from_code(r.u16()?);
     let class = r.u16()?;
     let ttl = r.u32()?;
     let len = usize::from(r.u16()?);
     let end = r.pos + len;
-    let bytes = r
-        .msg
-        .get(r.pos..end)
-        .ok_or("a record's data runs past the end")?;
+    let bytes = r.msg.get(r.pos..end).ok_or(DecodeError::DataRunsPastEnd)?;
     let data = match rtype {
         RecordType::A => RData::A(Ipv4Addr::from(
-            <[u8; 4]>::try_from(bytes).map_err(|_| "an A record is not 4 octets")?,
+            <[u8; 4]>::try_from(bytes).map_err(|_| DecodeError::AddressLength(rtype, 4))?,
         )),
         RecordType::Aaaa => RData::Aaaa(Ipv6Addr::from(
-            <[u8; 16]>::try_from(bytes).map_err(|_| "an AAAA record is not 16 octets")?,
+            <[u8; 16]>::try_from(bytes).map_err(|_| DecodeError::AddressLength(rtype, 16))?,
         )),
-        RecordType::Ptr | RecordType::Cname | RecordType::Ns => {
-            let target = r.name()?;
-            if r.pos != end {
-                return Err(format!("a {rtype} record's name does not fill its data"));
-            }
-            match rtype {
-                RecordType::Ptr => RData::Ptr(target),
-                RecordType::Cname => RData::Cname(target),
-                _ => RData::Other(target),
-            }
-        }
-        RecordType::Txt => {
-            let mut text = Vec::new();
+        RecordType::Ptr => RData::Ptr(r.name()?),
+        RecordType::Cname => RData::Cname(r.name()?),
+        RecordType::Ns => RData::Ns(r.name()?),
+        RecordType::Mx => RData::Mx {
+            preference: r.u16()?,
+            exchange: r.name()?,
+        },
+        RecordType::Soa => RData::Soa(Soa {
+            mname: r.name()?,
+            rname: r.name()?,
+            serial: r.u32()?,
+            refresh: r.u32()?,
+            retry: r.u32()?,
+            expire: r.u32()?,
+            minimum: r.u32()?,
+        }),
+        RecordType::Txt | RecordType::Spf => {
+            let mut parts = Vec::new();
             let mut rest = bytes;
             while let Some((&n, tail)) = rest.split_first() {
                 let part = tail
                     .get(..usize::from(n))
-                    .ok_or("a TXT string runs past its record")?;
-                text.extend_from_slice(part);
+                    .ok_or(DecodeError::TxtRunsPastRecord)?;
+                parts.push(String::from_utf8_lossy(part).into_owned());
                 rest = &tail[usize::from(n)..];
             }
-            RData::Other(String::from_utf8_lossy(&text).into_owned())
+            r.pos = end;
+            RData::Txt(parts)
         }
-        other => RData::Other(format!("({other} data)")),
+        other => {
+            r.pos = end;
+            RData::Other(format!("({other} data)"))
+        }
     };
+    if !matches!(rtype, RecordType::A | RecordType::Aaaa) && r.pos != end {
+        return Err(DecodeError::Leftover(rtype));
+    }
     r.pos = end;
     Ok(WireRecord {
         name,
@@ -194,20 +252,22 @@ struct Message {
     questions: u16,
     question: Option<(String, u16, u16)>,
     answers: Vec<WireRecord>,
+    authority: Vec<WireRecord>,
 }
 
-fn parse(bytes: &[u8]) -> Result<Message, String> {
+fn parse(bytes: &[u8]) -> Result<Message, DecodeError> {
     let mut r = Reader { msg: bytes, pos: 0 };
     let id = r.u16()?;
     let flags = r.u16()?;
-    let (questions, an) = (r.u16()?, r.u16()?);
-    r.take(4)?; // NSCOUNT, ARCOUNT: those sections are not read.
+    let (questions, an, ns) = (r.u16()?, r.u16()?, r.u16()?);
+    r.take(2)?; // ARCOUNT: the additional section is not read.
     let mut message = Message {
         id,
         flags,
         questions,
         question: None,
         answers: Vec::new(),
+        authority: Vec::new(),
     };
     for _ in 0..questions.min(8) {
         let q = (r.name()?, r.u16()?, r.u16()?);
@@ -217,10 +277,26 @@ fn parse(bytes: &[u8]) -> Result<Message, String> {
     if questions > 8 {
         return Ok(message);
     }
-    for _ in 0..an {
+    for _ in 0..an.min(MAX_RECORDS) {
         message.answers.push(record(&mut r)?);
     }
+    for _ in 0..ns.min(MAX_RECORDS) {
+        message.authority.push(record(&mut r)?);
+    }
     Ok(message)
+}
+
+fn in_class(records: Vec<WireRecord>) -> Vec<Record> {
+    records
+        .into_iter()
+        .filter(|rr| rr.class == IN)
+        .map(|rr| Record {
+            name: rr.name,
+            rtype: rr.rtype,
+            ttl: rr.ttl,
+            data: rr.data,
+        })
+        .collect()
 }
 
 /// Decodes the resolver's reply to `question`, checking that it is a response to that question
@@ -275,21 +351,11 @@ pub fn decode_answer(question: &Question, bytes: &[u8]) -> Result<Answer, Resolv
     if message.flags & TC != 0 {
         return Err(ResolveError::Truncated);
     }
-    let records = message
-        .answers
-        .into_iter()
-        .filter(|rr| rr.class == IN)
-        .map(|rr| Record {
-            name: rr.name,
-            rtype: rr.rtype,
-            ttl: rr.ttl,
-            data: rr.data,
-        })
-        .collect();
     Ok(Answer {
         rcode: Rcode::from_code(message.flags & 0x000F),
         authenticated: message.flags & AD != 0,
-        records,
+        records: in_class(message.answers),
+        authority: in_class(message.authority),
     })
 }
 
@@ -473,7 +539,7 @@ mod tests {
         assert!(err.to_string().contains("longer than 255 octets"), "{err}");
         // A name that ends before its data does.
         let err = decode(&raw_reply(12, 1, b"\x01a\x00junk")).unwrap_err();
-        assert!(err.to_string().contains("does not fill its data"), "{err}");
+        assert!(err.to_string().contains("do not fill its data"), "{err}");
         let err = decode(&raw_reply(1, 1, &[192, 0, 2])).unwrap_err();
         assert!(
             err.to_string().contains("an A record is not 4 octets"),
@@ -486,12 +552,42 @@ mod tests {
         let a = decode(&raw_reply(12, 1, b"\x04M\xc3\xa9l\x07example\x00")).unwrap();
         assert_eq!(a.records[0].data, RData::Ptr("m\\195\\169l.example".into()));
         let a = decode(&raw_reply(16, 1, b"\x05v=spf\x031 a")).unwrap();
-        assert_eq!(a.records[0].data, RData::Other("v=spf1 a".into()));
+        assert_eq!(
+            a.records[0].data,
+            RData::Txt(vec!["v=spf".into(), "1 a".into()])
+        );
+        assert_eq!(a.records[0].data.txt().unwrap(), "v=spf1 a");
+        assert_eq!(a.records[0].data.to_string(), "\"v=spf\" \"1 a\"");
         assert_eq!(a.records[0].ttl, 300);
         // Another class is left out, not an error.
         let a = decode(&raw_reply(1, 3, &[192, 0, 2, 1])).unwrap();
         assert!(a.records.is_empty());
-        let a = decode(&raw_reply(99, 1, &[1, 2, 3])).unwrap();
-        assert_eq!(a.records[0].data, RData::Other("(TYPE99 data)".into()));
+        let a = decode(&raw_reply(99, 1, b"\x08v=spf1 a")).unwrap();
+        assert_eq!(a.records[0].data, RData::Txt(vec!["v=spf1 a".into()]));
+        let a = decode(&raw_reply(257, 1, &[1, 2, 3])).unwrap();
+        assert_eq!(a.records[0].data, RData::Other("(TYPE257 data)".into()));
+        // MX and SOA, with names compressed against the question.
+        let a = decode(&raw_reply(15, 1, b"\x00\x0a\x02mx\xc0\x0c")).unwrap();
+        assert_eq!(
+            a.records[0].data,
+            RData::Mx {
+                preference: 10,
+                exchange: "mx.mine.example".into()
+            }
+        );
+        assert_eq!(a.records[0].data.to_string(), "10 mx.mine.example");
+        let a = decode(&raw_reply(15, 1, b"\x00\x00\x00")).unwrap();
+        assert_eq!(a.records[0].data.to_string(), "0 .", "RFC 7505 null MX");
+        let mut soa = b"\x03ns1\xc0\x0c\x0ahostmaster\xc0\x0c".to_vec();
+        for n in [2026_u32, 7200, 3600, 1_209_600, 300] {
+            soa.extend_from_slice(&n.to_be_bytes());
+        }
+        let a = decode(&raw_reply(6, 1, &soa)).unwrap();
+        assert_eq!(
+            a.records[0].data.to_string(),
+            "ns1.mine.example hostmaster.mine.example 2026 7200 3600 1209600 300"
+        );
+        let err = decode(&raw_reply(6, 1, &soa[..soa.len() - 1])).unwrap_err();
+        assert!(err.to_string().contains("ends inside a field"), "{err}");
     }
 }

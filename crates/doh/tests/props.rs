@@ -2,7 +2,7 @@
 //! flipped, cut short or extended.
 
 use proptest::prelude::*;
-use sendercheck_core::{DomainName, Question, RecordType};
+use sendercheck_core::dns::{DomainName, Question, RecordType};
 use sendercheck_doh::{decode_answer, encode_query};
 
 fn question() -> Question {

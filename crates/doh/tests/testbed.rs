@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use sendercheck_core::{
+use sendercheck_core::dns::{
     parse_ip, reverse_name, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver,
 };
 use sendercheck_doh::DohClient;

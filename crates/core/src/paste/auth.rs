@@ -11,13 +11,11 @@
 //! Microsoft 365 leaves out the authserv-id (`Authentication-Results: spf=pass (sender IP is …) …`);
 //! a first part that holds `=` is read as a result, not as an id.
 
-use serde::Serialize;
-
 use super::headers::Field;
 use super::text::host_name;
 
 /// One method's result, e.g. `spf=pass … smtp.mailfrom=a@example.com`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodResult {
     /// The method, lower case: `iprev`, `spf`, `dkim`, `dmarc`, `arc`, …
     pub method: String,
@@ -40,7 +38,7 @@ impl MethodResult {
 }
 
 /// One Authentication-Results or Received-SPF header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthHeader {
     /// `Authentication-Results` or `Received-SPF`.
     pub header: &'static str,

@@ -5,10 +5,11 @@
 use std::net::IpAddr;
 
 use super::{AuthHeader, Extracted, Format};
-use crate::check::Report;
-use crate::finding::{finding, refs, Area, Finding, Severity};
-use crate::helo::{parse_helo, HeloKind};
-use crate::iprev::IprevResult;
+use crate::finding::{most_severe_first, Finding, FindingId};
+use crate::identity::fix::helo_settings;
+use crate::identity::helo::{parse_helo, syntax_finding};
+use crate::identity::iprev::IprevResult;
+use crate::report::Report;
 
 /// The paste's own findings, most severe first. `report` is the check of the extracted address,
 /// when there was one; without it only what the text alone shows is reported.
@@ -21,7 +22,7 @@ pub fn paste_findings(x: &Extracted, report: Option<&Report>) -> Vec<Finding> {
     if let Some(r) = report {
         receiver(x, r, &mut out);
     }
-    crate::finding::most_severe_first(out)
+    most_severe_first(out)
 }
 
 fn sav(x: &Extracted, out: &mut Vec<Finding>) {
@@ -53,54 +54,28 @@ fn sav(x: &Extracted, out: &mut Vec<Finding>) {
     } else {
         "systemctl reload exim4 (or exim)"
     };
-    out.push(finding(
-        "sav-callout",
-        Area::Sav,
-        Severity::Warning,
-        format!(
+    out.push(FindingId::SavCallout
+.says(format!(
             "Sender Address Verification (callouts) is on: line{} {}",
             if lines.len() == 1 { "" } else { "s" },
             lines.join(", ")
-        ),
-        format!(
+        ))
+.because(format!(
             "{what} To the servers you probe, those half-finished deliveries look like a dictionary-harvest attack, and they come from your mail server's address: large providers rate-limit or block it, which hurts your own outgoing mail. Postfix's own documentation warns that sender address verification may get your site denylisted by some providers. Judge senders by SPF, DKIM and DMARC instead."
-        ),
-        format!("{fix}\nthen: {reload}"),
-        &[refs::POSTFIX_SAV, refs::EXIM_CALLOUT],
-    ));
+        ))
+.fixed_by(format!("{fix}\nthen: {reload}")));
 }
 
 /// With no address to check, the EHLO name's syntax is still worth a word.
 fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
-    let Some(name) = x.helo.as_deref() else {
-        return;
-    };
-    let helo = parse_helo(name);
-    let (id, severity, why) = match (helo.kind, &helo.invalid) {
-        (HeloKind::Invalid, Some(invalid)) => ("helo-invalid", Severity::Error, invalid.reason()),
-        (HeloKind::AddressLiteral, _) => (
-            "helo-address-literal",
-            Severity::Warning,
-            "RFC 5321 §4.1.3 allows an address literal only when the client has no name; receivers want the name that reverse DNS gives".into(),
-        ),
-        _ => return,
-    };
-    out.push(finding(
-        id,
-        Area::Helo,
-        severity,
-        format!("EHLO argument `{}` is not a usable host name", helo.name),
-        format!(
-            "The name is not usable: {why}. No sending address was found in the paste, so reverse DNS was not checked."
-        ),
-        crate::helo_settings("mail.example.com"),
-        &[
-            refs::RFC5321_EHLO,
-            refs::FASTMAIL,
-            refs::POSTFIX_HELO,
-            refs::EXIM_HELO,
-        ],
-    ));
+    if let Some(name) = x.helo.as_deref() {
+        let helo = parse_helo(name);
+        out.extend(syntax_finding(
+            &helo,
+            None,
+            helo_settings("mail.example.com"),
+        ));
+    }
 }
 
 /// The address the receiver's own verdicts are about, when they say: `policy.iprev`, Received-SPF's
@@ -141,56 +116,34 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
     let ours = r.iprev.result.as_str();
     let confirmed = r.iprev.confirmed();
     let auth: Vec<&AuthHeader> = x.receiver_auth().collect();
-    let receiver_refs = [
-        refs::RFC8601_HEADER,
-        refs::RFC8601_IPREV,
-        refs::RFC5322_TRACE,
-    ];
 
     if let Some((theirs, source)) = receiver_ip(&auth).filter(|(theirs, _)| *theirs != ip) {
-        out.push(finding(
-            "receiver-ip-differs",
-            Area::Receiver,
-            Severity::Warning,
-            format!("The receiver judged {theirs}, not {ip}"),
-            format!(
+        out.push(FindingId::ReceiverIpDiffers
+.says(format!("The receiver judged {theirs}, not {ip}"))
+.because(format!(
                 "The receiver's {source} names {theirs}, but the address checked here is {ip}. The hop chosen from the Received chain may not be the one where the message entered the receiver."
-            ),
-            format!("Check {theirs} too, or pick the Received header whose client is {theirs}."),
-            &receiver_refs,
-        ));
+            ))
+.fixed_by(format!("Check {theirs} too, or pick the Received header whose client is {theirs}.")));
     }
 
     let helo = x.helo.as_deref();
     if let Some(theirs) = receiver_helo(&auth).filter(|t| helo.is_some_and(|h| h != t)) {
         let ours = helo.unwrap_or_default();
-        out.push(finding(
-            "receiver-helo-differs",
-            Area::Receiver,
-            Severity::Info,
-            format!("The receiver's SPF check saw EHLO {theirs}, not {ours}"),
-            format!(
+        out.push(FindingId::ReceiverHeloDiffers
+.says(format!("The receiver's SPF check saw EHLO {theirs}, not {ours}"))
+.because(format!(
                 "The receiver's own results name the EHLO argument {theirs}, but the Received header chosen here says {ours}. Either the hop is not the one where the message entered the receiver, or the server announces different names on different connections."
-            ),
-            String::new(),
-            &receiver_refs,
-        ));
+            )));
     }
 
     let iprev = auth.iter().find_map(|a| a.get("iprev"));
     if let Some(theirs) = iprev.filter(|t| t.result != ours) {
-        out.push(finding(
-            "receiver-iprev-differs",
-            Area::Receiver,
-            Severity::Info,
-            format!("The receiver recorded iprev={}; this check finds iprev={ours}", theirs.result),
-            format!(
+        out.push(FindingId::ReceiverIprevDiffers
+.says(format!("The receiver recorded iprev={}; this check finds iprev={ours}", theirs.result))
+.because(format!(
                 "The receiver's Authentication-Results say iprev={} when the message arrived; the reverse DNS of {ip} now gives {ours}. DNS changed since then, a cached answer had not expired yet, or the receiver saw another address.",
                 theirs.result
-            ),
-            String::new(),
-            &receiver_refs,
-        ));
+            )));
     }
 
     let recorded = match (&x.rdns_seen, x.rdns_unknown) {
@@ -205,15 +158,9 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
         _ => None,
     };
     if let Some(detail) = recorded {
-        out.push(finding(
-            "receiver-rdns-differs",
-            Area::Receiver,
-            Severity::Info,
-            "The receiver saw different reverse DNS than this check".into(),
-            format!("{detail} If you fixed DNS since, this is expected; otherwise the receiver's resolver sees other data (a split view, or a delegation that is not served everywhere)."),
-            String::new(),
-            &[refs::RFC5322_TRACE, refs::RFC8601_IPREV],
-        ));
+        out.push(FindingId::ReceiverRdnsDiffers
+.says("The receiver saw different reverse DNS than this check")
+.because(format!("{detail} If you fixed DNS since, this is expected; otherwise the receiver's resolver sees other data (a split view, or a delegation that is not served everywhere).")));
     }
 
     if auth.is_empty() {
@@ -239,28 +186,17 @@ fn receiver(x: &Extracted, r: &Report, out: &mut Vec<Finding>) {
         .collect();
     let listed: Vec<String> = seen.iter().map(|(m, r)| format!("{m}={r}")).collect();
     if !failed.is_empty() {
-        out.push(finding(
-            "receiver-auth-fail",
-            Area::Receiver,
-            Severity::Warning,
-            format!("The receiver's own results include {}", failed.join(", ")),
-            format!(
+        out.push(FindingId::ReceiverAuthFail
+.says(format!("The receiver's own results include {}", failed.join(", ")))
+.because(format!(
                 "The receiver recorded {}. SPF, DKIM and DMARC are beyond this check, but Gmail and Yahoo require SPF or DKIM from every sender, and both plus DMARC from bulk senders.",
                 listed.join(", ")
-            ),
-            "Publish SPF for the envelope domain, sign with DKIM, and publish a DMARC record; then send a test message and paste its headers again.".into(),
-            &[refs::GMAIL, refs::YAHOO, refs::RFC8601_HEADER],
-        ));
+            ))
+.fixed_by("Publish SPF for the envelope domain, sign with DKIM, and publish a DMARC record; then send a test message and paste its headers again."));
     } else if !listed.is_empty() {
-        out.push(finding(
-            "receiver-results",
-            Area::Receiver,
-            Severity::Ok,
-            format!("The receiver recorded {}", listed.join(", ")),
-            "These are the receiver's own verdicts from the pasted Authentication-Results and Received-SPF headers.".into(),
-            String::new(),
-            &[refs::RFC8601_HEADER],
-        ));
+        out.push(FindingId::ReceiverResults
+.says(format!("The receiver recorded {}", listed.join(", ")))
+.because("These are the receiver's own verdicts from the pasted Authentication-Results and Received-SPF headers."));
     }
 }
 
@@ -297,7 +233,8 @@ mod tests {
 mod receiver_tests {
     use futures::executor::block_on;
 
-    use crate::paste::{check_paste, extract, paste_json, Checked};
+    use crate::paste::{check_paste, extract, paste_json};
+    use crate::report::Checked;
     use crate::testing::FixedResolver;
 
     /// 192.0.2.10 passes FCrDNS as mail.example.com.
@@ -307,7 +244,7 @@ mod receiver_tests {
 
     fn ids(text: &str) -> Vec<&'static str> {
         let p = block_on(check_paste(&dns(), extract(text).unwrap()));
-        let mut ids: Vec<_> = p.findings.iter().map(|f| f.id).collect();
+        let mut ids: Vec<_> = p.findings.iter().map(|f| f.id.as_str()).collect();
         ids.sort();
         ids
     }
@@ -366,7 +303,7 @@ Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n
             &dns(),
             extract("myhostname = mail.example.com\n").unwrap(),
         ));
-        let Checked::Host(h) = &p.checked else {
+        let Some(Checked::Host(h)) = &p.checked else {
             panic!("expected a host check, got {:?}", p.checked);
         };
         assert_eq!(h.reports.len(), 1);
@@ -392,36 +329,33 @@ Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n
 
     #[test]
     fn what_is_looked_up_and_the_verdict() {
-        use crate::paste::{target, Target};
-        use crate::Verdict;
+        use crate::paste::target;
+        use crate::report::{Target, Verdict};
         let lit = extract("EHLO [192.0.2.10]").unwrap();
-        assert_eq!(target(&lit), Target::Ip("192.0.2.10".parse().unwrap()));
+        assert_eq!(
+            target(&lit),
+            Some(Target::Ip("192.0.2.10".parse().unwrap()))
+        );
         let p = block_on(check_paste(&dns(), lit));
-        assert!(matches!(p.checked, Checked::Ip(_)));
+        assert!(matches!(p.checked, Some(Checked::Ip(_))));
 
         // Callouts are a warning: they do not decide whether the DNS identity is accepted.
         let sav =
             "myhostname = mail.example.com\nsmtpd_sender_restrictions = reject_unverified_sender\n";
         let p = block_on(check_paste(&dns(), extract(sav).unwrap()));
-        assert!(matches!(p.checked, Checked::Host(_)));
+        assert!(matches!(p.checked, Some(Checked::Host(_))));
         assert_eq!(p.verdict(), Verdict::Pass);
         let p = block_on(check_paste(
             &dns(),
             extract("smtpd_sender_restrictions = reject_unverified_sender\n").unwrap(),
         ));
-        assert_eq!(
-            (&p.checked, p.verdict()),
-            (&Checked::Nothing, Verdict::Pass)
-        );
+        assert_eq!((&p.checked, p.verdict()), (&None, Verdict::Pass));
         // An unusable EHLO name is an error, with or without a lookup.
         let p = block_on(check_paste(
             &dns(),
             extract("myhostname = localhost\n").unwrap(),
         ));
-        assert_eq!(
-            (&p.checked, p.verdict()),
-            (&Checked::Nothing, Verdict::Fail)
-        );
+        assert_eq!((&p.checked, p.verdict()), (&None, Verdict::Fail));
     }
 
     #[test]

@@ -20,15 +20,12 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
 use super::auth;
 use super::text::{
     bracketed_ip, head, helo_name, host_name, key_value, looks_like_host, org_domain, plain_ip,
 };
 use super::{Extracted, Format};
-use crate::ip::non_public_reason;
-use crate::name::shorten;
+use crate::dns::{non_public_reason, shorten};
 
 /// At most this many Received headers are kept (real messages have under 20).
 const MAX_HOPS: usize = 100;
@@ -37,8 +34,7 @@ const MAX_HOPS: usize = 100;
 const FALLBACK: &str = "Every hop looked internal to one organisation";
 
 /// Where a hop sits relative to the receiver.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HopRole {
     /// Added inside the receiving provider, above the entry.
     Receiver,
@@ -59,8 +55,10 @@ impl HopRole {
     }
 }
 
+crate::serialize_as_str!(HopRole);
+
 /// One Received header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hop {
     /// The client's EHLO argument.
     pub helo: Option<String>,

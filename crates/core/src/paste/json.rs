@@ -23,75 +23,168 @@
 //! error (see [`PasteReport::verdict`]). `receiver` lists only the headers the receiver added (see
 //! [`Extracted::receiver_auth`]).
 
-use serde_json::{json, Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 
-use super::run::{Checked, PasteReport};
-use super::Extracted;
-use crate::json::{host_json, report_json};
+use serde::Serialize;
+use serde_json::Value;
 
-fn extracted_json(x: &Extracted) -> Value {
-    let hops: Vec<Value> = x
-        .hops
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            json!({
-                "index": i, "role": h.role, "helo": h.helo, "rdns": h.rdns, "ip": h.ip,
-                "by": h.by, "with": h.with, "date": h.date, "why": h.why, "raw": h.raw,
-            })
-        })
-        .collect();
-    let receiver: Vec<Value> = x
-        .receiver_auth()
-        .map(|a| {
-            let results: Vec<Value> = a
-                .results
+use super::run::PasteReport;
+use super::{Extracted, Format, HopRole, SavLine, Setting};
+use crate::finding::{most_severe_first, Finding};
+use crate::report::json::{value, HostJson, ReportJson};
+use crate::report::{Checked, Verdict};
+
+#[derive(Serialize)]
+struct PasteJson<'a> {
+    #[serde(flatten)]
+    checked: CheckedJson<'a>,
+    extracted: ExtractedJson<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum CheckedJson<'a> {
+    Ip(ReportJson<'a>),
+    Host(HostJson<'a>),
+    Nothing {
+        verdict: Verdict,
+        findings: Vec<Finding>,
+        elapsed_ms: u64,
+    },
+}
+
+#[derive(Serialize)]
+struct ExtractedJson<'a> {
+    format: Format,
+    ip: Option<IpAddr>,
+    helo: Option<&'a str>,
+    rdns_seen: Option<&'a str>,
+    sav: bool,
+    reason: &'a str,
+    notes: &'a [String],
+    chosen_hop: Option<usize>,
+    hops: Vec<HopJson<'a>>,
+    receiver: Vec<AuthJson<'a>>,
+    settings: &'a [Setting],
+    sav_lines: &'a [SavLine],
+}
+
+#[derive(Serialize)]
+struct HopJson<'a> {
+    index: usize,
+    role: HopRole,
+    helo: Option<&'a str>,
+    rdns: Option<&'a str>,
+    ip: Option<IpAddr>,
+    by: Option<&'a str>,
+    with: Option<&'a str>,
+    date: Option<&'a str>,
+    why: &'a str,
+    raw: &'a str,
+}
+
+#[derive(Serialize)]
+struct AuthJson<'a> {
+    header: &'a str,
+    authserv_id: Option<&'a str>,
+    results: Vec<MethodJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MethodJson<'a> {
+    method: &'a str,
+    result: &'a str,
+    comment: Option<&'a str>,
+    props: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> ExtractedJson<'a> {
+    fn new(x: &'a Extracted) -> Self {
+        ExtractedJson {
+            format: x.format,
+            ip: x.ip,
+            helo: x.helo.as_deref(),
+            rdns_seen: x.rdns_seen.as_deref(),
+            sav: x.sav,
+            reason: &x.reason,
+            notes: &x.notes,
+            chosen_hop: x.chosen,
+            hops: x
+                .hops
                 .iter()
-                .map(|r| {
-                    let mut props = Map::new();
-                    for (k, v) in &r.props {
-                        props.insert(k.clone(), Value::String(v.clone()));
-                    }
-                    json!({"method": r.method, "result": r.result, "comment": r.comment, "props": props})
+                .enumerate()
+                .map(|(index, h)| HopJson {
+                    index,
+                    role: h.role,
+                    helo: h.helo.as_deref(),
+                    rdns: h.rdns.as_deref(),
+                    ip: h.ip,
+                    by: h.by.as_deref(),
+                    with: h.with.as_deref(),
+                    date: h.date.as_deref(),
+                    why: &h.why,
+                    raw: &h.raw,
                 })
-                .collect();
-            json!({"header": a.header, "authserv_id": a.authserv_id, "results": results})
-        })
-        .collect();
-    json!({
-        "format": x.format,
-        "ip": x.ip,
-        "helo": x.helo,
-        "rdns_seen": x.rdns_seen,
-        "sav": x.sav,
-        "reason": x.reason,
-        "notes": x.notes,
-        "chosen_hop": x.chosen,
-        "hops": hops,
-        "receiver": receiver,
-        "settings": x.settings,
-        "sav_lines": x.sav_lines,
-    })
+                .collect(),
+            receiver: x
+                .receiver_auth()
+                .map(|a| AuthJson {
+                    header: a.header,
+                    authserv_id: a.authserv_id.as_deref(),
+                    results: a
+                        .results
+                        .iter()
+                        .map(|r| MethodJson {
+                            method: &r.method,
+                            result: &r.result,
+                            comment: r.comment.as_deref(),
+                            props: r
+                                .props
+                                .iter()
+                                .map(|(k, v)| (k.as_str(), v.as_str()))
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            settings: &x.settings,
+            sav_lines: &x.sav_lines,
+        }
+    }
 }
 
 /// The paste check as JSON; `elapsed_ms` is the wall time the caller measured.
 pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
-    let mut out = match &p.checked {
-        Checked::Ip(r) => report_json(r, elapsed_ms),
-        Checked::Host(h) => host_json(h, elapsed_ms),
-        Checked::Nothing => json!({"elapsed_ms": elapsed_ms}),
-    };
-    let Some(obj) = out.as_object_mut() else {
-        return out;
-    };
-    let mut findings: Vec<crate::Finding> = match &p.checked {
-        Checked::Ip(r) => r.findings.clone(),
+    let verdict = p.verdict();
+    let mut findings: Vec<Finding> = match &p.checked {
+        Some(Checked::Ip(r)) => r.findings.clone(),
         _ => Vec::new(),
     };
     findings.extend(p.findings.iter().cloned());
-    let findings = crate::finding::most_severe_first(findings);
-    obj.insert("verdict".into(), json!(p.verdict()));
-    obj.insert("findings".into(), json!(findings));
-    obj.insert("extracted".into(), extracted_json(&p.extracted));
-    out
+    let findings = most_severe_first(findings);
+    let checked = match &p.checked {
+        Some(Checked::Ip(r)) => {
+            let mut json = ReportJson::new(r, elapsed_ms);
+            json.verdict = verdict;
+            json.findings = Cow::Owned(findings);
+            CheckedJson::Ip(json)
+        }
+        Some(Checked::Host(h)) => {
+            let mut json = HostJson::new(h, elapsed_ms);
+            json.verdict = verdict;
+            json.findings = Some(findings);
+            CheckedJson::Host(json)
+        }
+        None => CheckedJson::Nothing {
+            verdict,
+            findings,
+            elapsed_ms,
+        },
+    };
+    value(PasteJson {
+        checked,
+        extracted: ExtractedJson::new(&p.extracted),
+    })
 }

@@ -17,8 +17,7 @@ use std::net::IpAddr;
 
 use super::text::{bracketed_ip, helo_name, host_name, key_value, name_and_ip, plain_ip};
 use super::{Extracted, Format};
-use crate::ip::non_public_reason;
-use crate::name::shorten;
+use crate::dns::{non_public_reason, shorten};
 
 /// What one log line says about a client.
 #[derive(Default)]

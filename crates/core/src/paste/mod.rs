@@ -39,14 +39,13 @@ pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
-pub use run::{check_paste, target, Checked, PasteReport, Target};
+pub use run::{check_paste, target, PasteReport};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
 pub const MAX_PASTE: usize = 4 << 20;
 
 /// What kind of text was pasted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// A message's headers, or a whole .eml.
     #[default]
@@ -120,6 +119,8 @@ impl Format {
         }
     }
 }
+
+crate::serialize_as_str!(Format);
 
 /// A configuration line that decided something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,7 +299,7 @@ fn ehlo(text: &str) -> Option<Extracted> {
         .enumerate()
         .find_map(|(n, l)| client_command(l).map(|c| (n, c)))
     {
-        let helo = crate::parse_helo(line);
+        let helo = crate::identity::helo::parse_helo(line);
         return Some(Extracted {
             format: Format::Ehlo,
             reason: if one_line {
@@ -326,8 +327,8 @@ fn ehlo(text: &str) -> Option<Extracted> {
     if !reply && first.split_whitespace().count() != 1 {
         return None;
     }
-    let helo = crate::parse_helo(first);
-    if !reply && helo.kind == crate::HeloKind::Invalid {
+    let helo = crate::identity::helo::parse_helo(first);
+    if !reply && helo.kind == crate::identity::helo::HeloKind::Invalid {
         return None;
     }
     Some(Extracted {
@@ -351,10 +352,10 @@ fn unrecognised_reason(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    if crate::parse_ip(first).is_ok() && first.split_whitespace().count() == 1 {
+    if crate::dns::parse_ip(first).is_ok() && first.split_whitespace().count() == 1 {
         return format!(
             "`{}` is an address, not pasted text: check it as the sending IP.",
-            crate::name::shorten(first)
+            crate::dns::shorten(first)
         );
     }
     if text.contains('\0')

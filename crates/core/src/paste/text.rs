@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::ip::{canonical, strip_prefix_ignore_case};
+use crate::dns::{canonical, strip_prefix_ignore_case};
 
 /// Second-level labels under which registrations sit one level deeper (`example.co.uk`).
 const SECOND_LEVEL: [&str; 9] = ["co", "com", "net", "org", "gov", "ac", "edu", "ne", "or"];

@@ -7,8 +7,7 @@
 //! delegation is a CNAME in the reverse tree, and a PTR name can itself be an alias. The walk is
 //! bounded ([`MAX_CNAME_HOPS`] aliases, [`MAX_QUERIES`] questions) and detects loops.
 
-use crate::dns::{Answer, Question, RData, Rcode, RecordType, ResolveError, Resolver};
-use crate::DomainName;
+use super::{Answer, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver};
 
 /// Most aliases followed in one lookup (BIND's and Unbound's limits are in the same range).
 pub const MAX_CNAME_HOPS: usize = 8;

@@ -1,31 +1,27 @@
 //! The full check of one sending address: FCrDNS, generic rDNS and, when given, the EHLO name.
 //!
 //! Questions that do not depend on each other go out together: the PTR query and the EHLO name's
-//! forward query start at once, then the forward queries of all PTR names start at once. A full
-//! check therefore waits for two round trips on its critical path (three only when an alias chain
-//! must be chased with a new question).
+//! forward query start at once, then the forward queries of all PTR names start at once, through
+//! the run's answer cache ([`Cached`]). A full check therefore waits for two round trips on its
+//! critical path, one when the EHLO name is a PTR name (its forward answer is the one the PTR name
+//! needs), three only when an alias chain must be chased with a new question.
 
 use std::net::IpAddr;
 
 use futures::future::join;
-use serde::Serialize;
 
-use crate::advice;
-use crate::dns::Resolver;
-use crate::helo::{forward_of_helo, judge_helo, parse_helo, HeloCheck, HeloResult};
-use crate::iprev::{check_iprev, Iprev, IprevResult};
-use crate::resolve::Exchange;
-use crate::Finding;
+use crate::dns::{canonical, Cached, Exchange, Resolver};
+use crate::finding::Finding;
+use crate::identity::helo::{forward_of_helo, judge_helo, parse_helo, HeloCheck, HeloResult};
+use crate::identity::iprev::{check_iprev, Iprev, IprevResult};
 
 /// The overall verdict of a report or a set of reports; it orders as pass < temperror < fail, and
 /// the worst one wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
     /// Every result is `pass`.
     Pass,
     /// Nothing failed, but something could not be evaluated (`temperror`).
-    #[serde(rename = "temperror")]
     TempError,
     /// Some result is `fail` or `permerror`.
     Fail,
@@ -46,6 +42,8 @@ impl Verdict {
         verdicts.into_iter().max().unwrap_or(Verdict::Pass)
     }
 }
+
+crate::serialize_as_str!(Verdict);
 
 /// Everything known about one sending address.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,27 +74,38 @@ impl Report {
         Verdict::worst([iprev].into_iter().chain(helo))
     }
 
-    /// Every DNS exchange behind the report, in the order the lookups were made.
+    /// Every DNS question behind the report with its answer, once each, in the order the lookups
+    /// were made (a question two lookups shared, such as the EHLO name's forward lookup when it is
+    /// a PTR name, is listed once).
     pub fn exchanges(&self) -> Vec<&Exchange> {
         let helo = self.helo.iter().filter_map(|h| h.forward.as_ref());
-        self.iprev
+        let mut out: Vec<&Exchange> = Vec::new();
+        for e in self
+            .iprev
             .lookups()
             .chain(helo)
             .flat_map(|l| l.exchanges.iter())
-            .collect()
+        {
+            if !out.iter().any(|o| o.question == e.question) {
+                out.push(e);
+            }
+        }
+        out
     }
 }
 
 /// Checks one sending address and, optionally, the EHLO line it sends.
 ///
 /// ```
-/// # use sendercheck_core::*;
+/// # use sendercheck_core::{check, parse_ip, Verdict};
+/// # use sendercheck_core::dns::{Answer, Question, Rcode, ResolveError, Resolver};
+/// # use sendercheck_core::identity::iprev::IprevResult;
 /// # use std::future::Future;
 /// // A resolver that knows nothing: every name is NXDOMAIN.
 /// struct Empty;
 /// impl Resolver for Empty {
 ///     fn query(&self, _: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
-///         async { Ok(Answer { rcode: Rcode::NxDomain, authenticated: false, records: vec![] }) }
+///         async { Ok(Answer::new(Rcode::NxDomain, vec![])) }
 ///     }
 /// }
 /// let ip = parse_ip("192.0.2.1").unwrap();
@@ -106,7 +115,17 @@ impl Report {
 /// assert!(report.findings.iter().any(|f| f.id == "iprev-no-ptr"));
 /// ```
 pub async fn check<R: Resolver>(resolver: &R, ip: IpAddr, helo: Option<&str>) -> Report {
-    let ip = crate::ip::canonical(ip);
+    check_cached(&Cached::new(resolver), ip, helo).await
+}
+
+/// [`check`] through a cache the caller owns, so a run of several checks (a host's addresses, a
+/// batch) asks each question once.
+pub(crate) async fn check_cached<R: Resolver>(
+    resolver: &Cached<R>,
+    ip: IpAddr,
+    helo: Option<&str>,
+) -> Report {
+    let ip = canonical(ip);
     let helo = helo.map(parse_helo);
     let helo_forward = async {
         match &helo {
@@ -116,7 +135,7 @@ pub async fn check<R: Resolver>(resolver: &R, ip: IpAddr, helo: Option<&str>) ->
     };
     let (iprev, helo_forward) = join(check_iprev(resolver, ip), helo_forward).await;
     let helo = helo.map(|h| judge_helo(h, helo_forward, &iprev));
-    let findings = advice::findings(&iprev, helo.as_ref());
+    let findings = crate::identity::findings(&iprev, helo.as_ref());
     Report {
         ip,
         iprev,
@@ -128,9 +147,11 @@ pub async fn check<R: Resolver>(resolver: &R, ip: IpAddr, helo: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::parse_ip;
     use crate::dns::{Rcode, RecordType};
+    use crate::identity::helo::HeloKind;
+    use crate::report::headline;
     use crate::testing::{a, FixedResolver, RoundTrips};
-    use crate::{parse_ip, HeloKind};
     use futures::executor::block_on;
 
     const REV: &str = "10.2.0.192.in-addr.arpa";
@@ -161,6 +182,30 @@ mod tests {
         let (report, rounds) = rt.run(check(&rt, ip, Some("EHLO other.example.com")));
         assert_eq!(rounds, 2);
         assert_eq!(report.exchanges().len(), 3);
+    }
+
+    /// The EHLO name's forward question is the one the PTR name needs, so the cache answers the
+    /// second asker from the first round: one round trip, whatever the case or trailing dot.
+    #[test]
+    fn one_round_trip_when_the_ehlo_name_is_the_ptr_name() {
+        for helo in [
+            "EHLO mail.example.com",
+            "EHLO MAIL.Example.COM",
+            "EHLO mail.example.com.",
+            "250 Mail.Example.Com.",
+        ] {
+            let rt = RoundTrips::new(testbed());
+            let ip = parse_ip("192.0.2.10").unwrap();
+            let (report, rounds) = rt.run(check(&rt, ip, Some(helo)));
+            assert_eq!(rounds, 1, "{helo}");
+            assert_eq!(report.verdict(), Verdict::Pass, "{helo}");
+            // PTR and the A question, each asked once.
+            assert_eq!(report.exchanges().len(), 2, "{helo}");
+        }
+        // Without an EHLO name the forward lookup waits for the PTR answer.
+        let rt = RoundTrips::new(testbed());
+        let (_, rounds) = rt.run(check(&rt, parse_ip("192.0.2.10").unwrap(), None));
+        assert_eq!(rounds, 2);
     }
 
     #[test]
@@ -208,7 +253,7 @@ mod tests {
 
     #[test]
     fn headlines_name_the_receivers() {
-        let h = |helo: &str| crate::headline(&run(helo)).text;
+        let h = |helo: &str| headline(&run(helo)).text;
         assert!(h("EHLO mail.example.com").starts_with("Accepted: Gmail, Yahoo and Fastmail"));
         assert!(
             h("EHLO other.example.com").starts_with("Accepted by Gmail and Yahoo, but Fastmail")
@@ -216,7 +261,7 @@ mod tests {
         assert!(h("EHLO localhost").starts_with("Will be rejected by many receivers"));
         let fixed = FixedResolver::new().answer(REV, RecordType::Ptr, Rcode::NxDomain, vec![]);
         let r = block_on(check(&fixed, parse_ip("192.0.2.10").unwrap(), None));
-        assert!(crate::headline(&r)
+        assert!(headline(&r)
             .text
             .starts_with("Will be rejected: 192.0.2.10 has no reverse DNS"));
     }

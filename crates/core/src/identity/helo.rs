@@ -9,20 +9,16 @@
 
 use std::net::IpAddr;
 
-use serde::Serialize;
-
-use crate::dns::Resolver;
-use crate::iprev::{forward_type, Iprev, IprevResult};
-use crate::name::shorten;
-use crate::resolve::{lookup, Lookup};
-use crate::DomainName;
+use super::fix::{address_record, best_name, helo_settings, ptr_record};
+use super::iprev::{Iprev, IprevResult};
+use crate::dns::{forward_type, lookup, shorten, DomainName, Lookup, Outcome, Resolver};
+use crate::finding::{Finding, FindingId};
 
 /// RFC 5321 §4.5.3.1.2: a domain is at most 255 octets.
 const MAX_ARGUMENT: usize = 255;
 
 /// What kind of argument the EHLO carried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeloKind {
     /// A syntactically valid fully-qualified host name.
     Fqdn,
@@ -42,6 +38,8 @@ impl HeloKind {
         }
     }
 }
+
+crate::serialize_as_str!(HeloKind);
 
 /// Why an argument is invalid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,7 +106,7 @@ pub struct Helo {
 /// Only the first non-empty line counts; the argument is its first word after the verb or code.
 ///
 /// ```
-/// use sendercheck_core::{parse_helo, HeloKind};
+/// use sendercheck_core::identity::helo::{parse_helo, HeloKind};
 /// let h = parse_helo("EHLO Mail.Example.COM.");
 /// assert_eq!((h.name.as_str(), h.kind), ("mail.example.com", HeloKind::Fqdn));
 /// assert_eq!(parse_helo("250-[192.0.2.1] Hello").kind, HeloKind::AddressLiteral);
@@ -212,7 +210,7 @@ fn classify_literal(arg: &str) -> Helo {
         literal: Some(ip),
         invalid: None,
     };
-    if let Some(v6) = crate::ip::strip_prefix_ignore_case(inner, "ipv6:") {
+    if let Some(v6) = crate::dns::strip_prefix_ignore_case(inner, "ipv6:") {
         return match v6.parse::<std::net::Ipv6Addr>() {
             Ok(v6) => literal(IpAddr::V6(v6)),
             Err(_) => invalid(
@@ -237,15 +235,13 @@ fn classify_literal(arg: &str) -> Helo {
 }
 
 /// The EHLO check's result word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeloResult {
     /// A fully-qualified name equal to a forward-confirmed PTR name.
     Pass,
     /// Anything else that is known for certain.
     Fail,
     /// The PTR side could not be evaluated, so the match is unknown.
-    #[serde(rename = "temperror")]
     TempError,
 }
 
@@ -259,6 +255,8 @@ impl HeloResult {
         }
     }
 }
+
+crate::serialize_as_str!(HeloResult);
 
 /// The EHLO check of one address.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,6 +307,153 @@ pub fn judge_helo(helo: Helo, forward: Option<Lookup>, iprev: &Iprev) -> HeloChe
         resolves_to_ip,
         result,
     }
+}
+
+/// How to make the server announce a name that matches its reverse DNS: the confirmed PTR name if
+/// it is a proper one; otherwise one name (the EHLO name when it is a real name) published both ways
+/// and announced.
+fn announce_fix(iprev: &Iprev, h: &HeloCheck) -> String {
+    let ip = iprev.ip;
+    let proper = iprev
+        .names
+        .iter()
+        .find(|n| n.confirmed && !n.generic.generic);
+    if let Some(n) = proper {
+        return format!(
+            "Announce the forward-confirmed reverse DNS name `{}`:\n{}",
+            n.name,
+            helo_settings(&n.name)
+        );
+    }
+    let name = if h.helo.kind == HeloKind::Fqdn {
+        h.helo.name.as_str()
+    } else {
+        best_name(iprev, Some(h))
+    };
+    let why = if iprev.confirmed().is_empty() {
+        format!("{ip} has no forward-confirmed reverse DNS name yet.")
+    } else {
+        format!("The reverse DNS name of {ip} looks generic, so announcing it does not help.")
+    };
+    format!(
+        "{why} Give the server one name, publish it both ways and announce it:\n{}\n{}\n{}",
+        ptr_record(ip, name),
+        address_record(ip, name),
+        helo_settings(name)
+    )
+}
+
+/// The EHLO findings of one address, judged against its FCrDNS evaluation.
+pub(crate) fn helo_findings(iprev: &Iprev, h: &HeloCheck, out: &mut Vec<Finding>) {
+    let ip = iprev.ip;
+    let rtype = iprev.forward_type();
+    let confirmed = iprev.confirmed();
+    match h.helo.kind {
+        HeloKind::Invalid | HeloKind::AddressLiteral => {
+            out.extend(syntax_finding(&h.helo, Some(iprev), announce_fix(iprev, h)));
+        }
+        HeloKind::Fqdn if h.result == HeloResult::Pass => {
+            out.push(FindingId::HeloPass
+.says(format!("EHLO name `{}` matches the reverse DNS", h.helo.name))
+.because(format!(
+                    "`{}` is a fully-qualified name and a forward-confirmed PTR name of {ip}, as RFC 5321 §4.1.1.1 and Fastmail's guidance ask.",
+                    h.helo.name
+                )));
+        }
+        HeloKind::Fqdn if h.result == HeloResult::TempError => {
+            out.push(FindingId::HeloTemperror
+.says(format!("Could not tell whether `{}` matches the reverse DNS", h.helo.name))
+.because("The reverse DNS of the address could not be evaluated (see above), so the match is unknown.")
+.fixed_by("Try again once the reverse DNS answers."));
+        }
+        HeloKind::Fqdn => {
+            let rdns = if confirmed.is_empty() {
+                "the address has no forward-confirmed reverse DNS name to match".to_string()
+            } else {
+                format!(
+                    "the forward-confirmed reverse DNS name is {}",
+                    confirmed
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            out.push(FindingId::HeloMismatch
+.says(format!("EHLO name `{}` does not match the reverse DNS", h.helo.name))
+.because(format!(
+                    "The server says `{}`, but {rdns}. Fastmail and many filters expect the EHLO name to equal the reverse DNS name; a mismatch is a common spam signal.",
+                    h.helo.name
+                ))
+.fixed_by(announce_fix(iprev, h)));
+        }
+    }
+    if let Some(f) = &h.forward {
+        match (&f.outcome, h.resolves_to_ip) {
+            (Outcome::Found(_), Some(false)) => {
+                let list: Vec<String> = f.addresses().iter().map(ToString::to_string).collect();
+                out.push(FindingId::HeloResolvesElsewhere
+.says(format!("EHLO name `{}` resolves to {}, not {ip}", h.helo.name, list.join(", ")))
+.because("The name exists, so Postfix's reject_unknown_helo_hostname accepts it, but it names another host than the one sending."));
+            }
+            (outcome, _) if !outcome.is_temporary() && !matches!(outcome, Outcome::Found(_)) => {
+                out.push(FindingId::HeloUnresolvable
+.says(format!("EHLO name `{}` has no {rtype} record", h.helo.name))
+.because(format!(
+                        "{}: {}. Postfix's reject_unknown_helo_hostname rejects (450 4.7.1) an EHLO name without an address record, and spam filters score it.",
+                        h.helo.name,
+                        outcome.describe(rtype)
+                    ))
+.fixed_by(format!(
+                        "If `{}` is this server's name, publish its address record:\n{}",
+                        h.helo.name,
+                        address_record(ip, &h.helo.name)
+                    )));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The finding for an EHLO argument that is not a usable host name: `helo-invalid`, or
+/// `helo-address-literal`. With `iprev`, the address's check says what to announce instead; without
+/// it (a paste that names no address), only the syntax is judged. `None` for a host name.
+pub(crate) fn syntax_finding(helo: &Helo, iprev: Option<&Iprev>, fix: String) -> Option<Finding> {
+    let finding = match (helo.kind, &helo.invalid, iprev) {
+        (HeloKind::Invalid, Some(invalid), Some(_)) => FindingId::HeloInvalid
+            .says(format!("EHLO argument `{}` is not valid", helo.name))
+            .because(format!(
+                "{}. Postfix's reject_invalid_helo_hostname and reject_non_fqdn_helo_hostname refuse it, and spam filters score it heavily.",
+                invalid.reason()
+            )),
+        (HeloKind::AddressLiteral, _, Some(iprev)) => {
+            let ip = iprev.ip;
+            let other = helo.literal.filter(|l| *l != ip).map_or(String::new(), |l| {
+                format!(" It is not even the sending address: the literal says {l}, the mail comes from {ip}.")
+            });
+            FindingId::HeloAddressLiteral
+                .says(format!("EHLO uses the address literal {}", helo.name))
+                .because(format!(
+                    "RFC 5321 §4.1.3 allows an address literal when the client has no name, but receivers want the name that reverse DNS gives (Fastmail's guidance), and spam filters score a literal as a sign of a misconfigured or compromised host.{other} Recommended literal form for this address: {}.",
+                    literal_of(ip)
+                ))
+        }
+        (HeloKind::Invalid | HeloKind::AddressLiteral, invalid, None) => {
+            let (id, why) = match invalid {
+                Some(invalid) => (FindingId::HeloInvalid, invalid.reason()),
+                None => (
+                    FindingId::HeloAddressLiteral,
+                    "RFC 5321 §4.1.3 allows an address literal only when the client has no name; receivers want the name that reverse DNS gives".to_string(),
+                ),
+            };
+            id.says(format!("EHLO argument `{}` is not a usable host name", helo.name))
+                .because(format!(
+                    "The name is not usable: {why}. No sending address was found in the paste, so reverse DNS was not checked."
+                ))
+        }
+        _ => return None,
+    };
+    Some(finding.fixed_by(fix))
 }
 
 #[cfg(test)]

@@ -1,16 +1,14 @@
-//! The DNS data the engine reasons about, and the [`Resolver`] trait a transport implements.
+//! The DNS data the engine reasons about: questions, records and answers, independent of the wire.
 //!
-//! These types are the boundary between the engine and the wire: a transport (the DoH client in
-//! `sendercheck-doh`) encodes a [`Question`], decodes the reply into an [`Answer`], and reports
-//! transport trouble as a [`ResolveError`]. The engine never sees bytes.
+//! A transport (the DoH client in `sendercheck-doh`) encodes a [`Question`] and decodes the reply
+//! into an [`Answer`]; the engine never sees bytes.
 
 use std::fmt;
-use std::future::Future;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;
 
-use crate::DomainName;
+use super::DomainName;
 
 /// A record type (RFC 1035 §3.2.2, RFC 3596 §2.1).
 #[non_exhaustive]
@@ -32,6 +30,8 @@ pub enum RecordType {
     Txt,
     /// IPv6 address (28).
     Aaaa,
+    /// The SPF record type (99), deprecated by RFC 7208 §14.1; still published by some zones.
+    Spf,
     /// Any other type, by number.
     Unknown(u16),
 }
@@ -48,6 +48,7 @@ impl RecordType {
             RecordType::Mx => 15,
             RecordType::Txt => 16,
             RecordType::Aaaa => 28,
+            RecordType::Spf => 99,
             RecordType::Unknown(n) => n,
         }
     }
@@ -63,6 +64,7 @@ impl RecordType {
             15 => RecordType::Mx,
             16 => RecordType::Txt,
             28 => RecordType::Aaaa,
+            99 => RecordType::Spf,
             n => RecordType::Unknown(n),
         }
     }
@@ -79,6 +81,7 @@ impl fmt::Display for RecordType {
             RecordType::Mx => f.write_str("MX"),
             RecordType::Txt => f.write_str("TXT"),
             RecordType::Aaaa => f.write_str("AAAA"),
+            RecordType::Spf => f.write_str("SPF"),
             RecordType::Unknown(n) => write!(f, "TYPE{n}"),
         }
     }
@@ -168,26 +171,101 @@ impl fmt::Display for Question {
 }
 
 /// The data of a record the engine understands; anything else is kept as presentation text.
+/// Names are lower case without the trailing dot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RData {
     /// An IPv4 address.
     A(Ipv4Addr),
     /// An IPv6 address.
     Aaaa(Ipv6Addr),
-    /// An alias target, as text (lower case, no trailing dot).
+    /// An alias target.
     Cname(String),
-    /// A reverse pointer target, as text (lower case, no trailing dot).
+    /// A reverse pointer target.
     Ptr(String),
+    /// A name server.
+    Ns(String),
+    /// A mail exchanger (RFC 1035 §3.3.9).
+    Mx {
+        /// Lower is preferred.
+        preference: u16,
+        /// The exchange's host name (`.`, the empty name, is RFC 7505's null MX).
+        exchange: String,
+    },
+    /// The character-strings of a TXT (or SPF) record, each at most 255 octets on the wire, in
+    /// order (RFC 1035 §3.3.14); octets that are not UTF-8 become U+FFFD.
+    Txt(Vec<String>),
+    /// A zone's start of authority (RFC 1035 §3.3.13).
+    Soa(Soa),
     /// Any other data, in presentation form.
     Other(String),
 }
 
+/// The fields of an SOA record (RFC 1035 §3.3.13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Soa {
+    /// The zone's primary name server.
+    pub mname: String,
+    /// The mailbox of the person responsible, as a name (`hostmaster.example.com`).
+    pub rname: String,
+    /// The zone's version number.
+    pub serial: u32,
+    /// Seconds between the secondaries' checks.
+    pub refresh: u32,
+    /// Seconds before a failed check is retried.
+    pub retry: u32,
+    /// Seconds after which secondaries stop answering without a check.
+    pub expire: u32,
+    /// The TTL of negative answers (RFC 2308 §4).
+    pub minimum: u32,
+}
+
+impl RData {
+    /// The concatenated text of a TXT record (RFC 7208 §3.3: the strings are joined with nothing
+    /// between them), or `None` for other data.
+    pub fn txt(&self) -> Option<String> {
+        match self {
+            RData::Txt(parts) => Some(parts.concat()),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for RData {
+    /// Presentation form, as in a zone file: TXT strings quoted, MX as `preference exchange`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RData::A(a) => write!(f, "{a}"),
             RData::Aaaa(a) => write!(f, "{a}"),
-            RData::Cname(n) | RData::Ptr(n) | RData::Other(n) => f.write_str(n),
+            RData::Cname(n) | RData::Ptr(n) | RData::Ns(n) | RData::Other(n) => f.write_str(n),
+            RData::Mx {
+                preference,
+                exchange,
+            } => write!(
+                f,
+                "{preference} {}",
+                if exchange.is_empty() { "." } else { exchange }
+            ),
+            RData::Txt(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" ")?;
+                    }
+                    f.write_str("\"")?;
+                    for c in part.chars() {
+                        if c == '"' || c == '\\' {
+                            f.write_str("\\")?;
+                        }
+                        write!(f, "{c}")?;
+                    }
+                    f.write_str("\"")?;
+                }
+                Ok(())
+            }
+            RData::Soa(s) => write!(
+                f,
+                "{} {} {} {} {} {} {}",
+                s.mname, s.rname, s.serial, s.refresh, s.retry, s.expire, s.minimum
+            ),
         }
     }
 }
@@ -228,53 +306,19 @@ pub struct Answer {
     pub authenticated: bool,
     /// The answer section.
     pub records: Vec<Record>,
+    /// The authority section: the zone's SOA in a negative answer (RFC 2308 §3), or NS records of
+    /// a referral.
+    pub authority: Vec<Record>,
 }
 
-/// A question that got no usable answer. Every variant makes the affected check `temperror`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
-    /// No reply within the time allowed.
-    #[error("no answer within {} s", *millis as f64 / 1000.0)]
-    Timeout {
-        /// The limit that passed, in milliseconds.
-        millis: u64,
-    },
-    /// The resolver could not be reached (connection refused, TLS failure, blocked by CORS, …).
-    #[error("could not reach the resolver: {0}")]
-    Transport(String),
-    /// The resolver answered with an HTTP error status.
-    #[error("the resolver answered HTTP {status}")]
-    Http {
-        /// The HTTP status code.
-        status: u16,
-    },
-    /// The body was not a DNS message.
-    #[error("the resolver's reply is not a DNS message: {0}")]
-    NotDns(String),
-    /// The reply had the TC bit set: part of the answer is missing.
-    #[error("the resolver's reply is truncated (TC flag), so part of the answer is missing")]
-    Truncated,
-    /// The reply answers a different question than the one asked.
-    #[error("the resolver answered another question ({got}) instead of {asked}")]
-    WrongQuestion {
-        /// What was asked.
-        asked: String,
-        /// What the reply says it answers.
-        got: String,
-    },
-}
-
-/// Asks one DNS question. Implemented by transports; the engine calls it for every lookup and runs
-/// independent questions concurrently, so an implementation must allow several calls at once.
-///
-/// The futures need not be `Send`: the browser's fetch futures are not, and the engine never spawns.
-pub trait Resolver {
-    /// Asks `question` and returns the decoded reply, whatever its rcode.
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>>;
-}
-
-impl<R: Resolver + ?Sized> Resolver for &R {
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
-        (**self).query(question)
+impl Answer {
+    /// An answer with `rcode` and `records`, no AD flag and no authority section.
+    pub fn new(rcode: Rcode, records: Vec<Record>) -> Self {
+        Answer {
+            rcode,
+            authenticated: false,
+            records,
+            authority: Vec::new(),
+        }
     }
 }

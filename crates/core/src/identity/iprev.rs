@@ -16,30 +16,29 @@
 use std::net::IpAddr;
 
 use futures::future::join_all;
-use serde::Serialize;
 
-use crate::dns::{RData, RecordType, Resolver};
-use crate::generic::{self, GenericVerdict};
-use crate::resolve::{lookup, Lookup, Outcome};
-use crate::{reverse_name, DomainName};
+use super::fix::{address_record, best_name, ptr_record};
+use super::generic::{self, GenericVerdict};
+use super::helo::HeloCheck;
+use crate::dns::{
+    forward_type, lookup, reverse_name, DomainName, Lookup, Outcome, RData, RecordType, Resolver,
+};
+use crate::finding::{Finding, FindingId};
 
 /// PTR names beyond this many are not looked up: no receiver looks further, and a reverse zone
 /// with dozens of PTRs for one address is a problem of its own.
 pub const MAX_PTR_NAMES: usize = 10;
 
 /// The RFC 8601 §3 `iprev` result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IprevResult {
     /// Forward-confirmed.
     Pass,
     /// PTR names exist, none confirms.
     Fail,
     /// A transient DNS error prevented the evaluation.
-    #[serde(rename = "temperror")]
     TempError,
     /// No PTR is published.
-    #[serde(rename = "permerror")]
     PermError,
 }
 
@@ -54,6 +53,8 @@ impl IprevResult {
         }
     }
 }
+
+crate::serialize_as_str!(IprevResult);
 
 /// One PTR name and its forward check.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,17 +146,9 @@ impl Iprev {
     }
 }
 
-/// A for IPv4, AAAA for IPv6.
-pub fn forward_type(ip: IpAddr) -> RecordType {
-    match ip {
-        IpAddr::V4(_) => RecordType::A,
-        IpAddr::V6(_) => RecordType::Aaaa,
-    }
-}
-
 /// Runs the FCrDNS evaluation: one PTR lookup, then all forward lookups at once.
 pub async fn check_iprev<R: Resolver>(resolver: &R, ip: IpAddr) -> Iprev {
-    let ip = crate::ip::canonical(ip);
+    let ip = crate::dns::canonical(ip);
     let reverse = lookup(resolver, reverse_name(ip), RecordType::Ptr).await;
     let mut targets: Vec<String> = Vec::new();
     if let Outcome::Found(data) = &reverse.outcome {
@@ -244,11 +237,170 @@ fn judge(reverse: &Outcome, names: &[PtrName]) -> IprevResult {
     }
 }
 
+fn forward_summary(n: &PtrName, rtype: crate::dns::RecordType) -> String {
+    match (&n.problem, &n.forward) {
+        (Some(why), _) => format!("`{}` is not a usable host name: {why}", n.name),
+        (None, Some(f)) => match &f.outcome {
+            Outcome::Found(_) => {
+                let list: Vec<String> = n.addresses().iter().map(ToString::to_string).collect();
+                format!("`{}` has {rtype} {}", n.name, list.join(", "))
+            }
+            other => format!("`{}`: {}", n.name, other.describe(rtype)),
+        },
+        (None, None) => format!("`{}` was not looked up", n.name),
+    }
+}
+
+/// The FCrDNS findings: the iprev result, and what is odd about the PTR records.
+pub(crate) fn iprev_findings(iprev: &Iprev, helo: Option<&HeloCheck>, out: &mut Vec<Finding>) {
+    let ip = iprev.ip;
+    let rtype = iprev.forward_type();
+    let rev = reverse_name(ip);
+    let name = best_name(iprev, helo);
+    let ptr_list = iprev
+        .ptr()
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match iprev.result {
+        IprevResult::Pass => {
+            let confirmed = iprev
+                .confirmed()
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(FindingId::IprevPass
+.says(format!("Reverse DNS of {ip} is forward-confirmed ({confirmed})"))
+.because(format!(
+                    "{ip} has PTR {ptr_list}, and {confirmed} has an {rtype} record for {ip}. This is the RFC 8601 §3 iprev check that Gmail (550-5.7.25 when it fails), Yahoo and Microsoft apply to every connection."
+                )));
+        }
+        IprevResult::Fail => {
+            let seen: Vec<String> = iprev
+                .names
+                .iter()
+                .map(|n| forward_summary(n, rtype))
+                .collect();
+            out.push(FindingId::IprevFail
+.says(format!("Reverse DNS of {ip} does not resolve back to it"))
+.because(format!(
+                    "{ip} has PTR {ptr_list}, but no PTR name has an {rtype} record for {ip}: {}. Gmail rejects such mail with 550-5.7.25 (\"the corresponding forward DNS entry does not match the sending IP\"); Postfix's reject_unknown_client_hostname rejects it too. RFC 1912 §2.1: PTR and {rtype} records must match (RFC 8601 §3 iprev result: fail).",
+                    seen.join("; ")
+                ))
+.fixed_by(format!(
+                    "Publish the forward record in the zone of `{name}`:\n{}\nor change the PTR to a name that already has it (ask whoever controls the reverse zone, usually the hosting provider):\n{}",
+                    address_record(ip, name),
+                    ptr_record(ip, name)
+                )));
+        }
+        IprevResult::PermError => {
+            let seen = match &iprev.reverse.outcome {
+                Outcome::NxDomain => format!("`{rev}` does not exist (NXDOMAIN)"),
+                Outcome::NoData => format!("`{rev}` exists but has no PTR record (NODATA)"),
+                Outcome::Found(_) => format!("`{rev}` has no usable PTR record"),
+                other => format!("`{rev}`: {}", other.describe(RecordType::Ptr)),
+            };
+            out.push(FindingId::IprevNoPtr
+.says(format!("{ip} has no reverse DNS (no PTR record)"))
+.because(format!(
+                    "{seen}. Gmail rejects mail from addresses without a PTR record (550-5.7.25 \"does not have a PTR record setup\"), Yahoo requires valid reverse DNS, and many receivers refuse the connection outright (RFC 8601 §3 iprev result: permerror)."
+                ))
+.fixed_by(format!(
+                    "Ask the owner of the address block (your hosting provider or ISP; most have a \"reverse DNS\" setting in their control panel) to publish:\n{}\nand make sure the name resolves back:\n{}",
+                    ptr_record(ip, name),
+                    address_record(ip, name)
+                )));
+        }
+        IprevResult::TempError => {
+            let why = iprev
+                .lookups()
+                .find(|l| l.outcome.is_temporary())
+                .map(|l| {
+                    format!(
+                        "{} {}: {}",
+                        l.question.name,
+                        l.question.rtype,
+                        l.outcome.describe(l.question.rtype)
+                    )
+                })
+                .unwrap_or_default();
+            out.push(FindingId::IprevTemperror
+.says(format!("Could not evaluate the reverse DNS of {ip}"))
+.because(format!(
+                    "A lookup failed in a way that may be temporary ({why}). Receivers that see the same failure defer the mail with a 4xx code and retry (RFC 8601 §3 iprev result: temperror); if it persists, they bounce it."
+                ))
+.fixed_by("Try again, or with another resolver. If the resolver answered SERVFAIL, the authoritative servers of the zone are failing or its DNSSEC is broken: check them."));
+        }
+    }
+    if iprev.names.len() + iprev.unchecked.len() > 1 {
+        out.push(FindingId::PtrMultiple
+.says(format!("{ip} has {} PTR records", iprev.names.len() + iprev.unchecked.len()))
+.because(format!(
+                "PTR names: {ptr_list}. Exim and this check try every name, but Postfix uses only one, in whatever order the resolver returns them, so its verdict can change from one connection to the next; the EHLO name can match at most one of them."
+            ))
+.fixed_by(format!("Keep a single PTR record:\n{}", ptr_record(ip, name))));
+    }
+    if !iprev.unchecked.is_empty() {
+        out.push(
+            FindingId::PtrUnchecked
+                .says(format!(
+                    "{} PTR names were not checked",
+                    iprev.unchecked.len()
+                ))
+                .because(format!(
+                    "Only the first {} PTR names were looked up; no receiver looks further.",
+                    iprev.names.len()
+                )),
+        );
+    }
+    if !iprev.reverse.chain.is_empty() && matches!(iprev.reverse.outcome, Outcome::Found(_)) {
+        out.push(FindingId::PtrClassless
+.says("The reverse zone is delegated by CNAME (RFC 2317)")
+.because(format!(
+                "`{rev}` is an alias of `{}`, as in RFC 2317 classless delegation; resolvers follow it and so do receivers.",
+                iprev.reverse.chain.join("` → `")
+            )));
+    }
+    for n in &iprev.names {
+        if let Some(why) = &n.problem {
+            out.push(
+                FindingId::PtrInvalidName
+                    .says(format!("PTR target `{}` is not a valid host name", n.name))
+                    .because(format!(
+                    "{why}. A receiver cannot confirm it, and some reject the connection for it."
+                ))
+                    .fixed_by(format!(
+                        "Point the PTR at a valid host name:\n{}",
+                        ptr_record(ip, name)
+                    )),
+            );
+        }
+        if n.is_alias() {
+            let chain = &n
+                .forward
+                .as_ref()
+                .map(|f| f.chain.clone())
+                .unwrap_or_default();
+            let target = chain.last().cloned().unwrap_or_default();
+            out.push(FindingId::PtrCname
+.says(format!("PTR name `{}` is an alias (CNAME)", n.name))
+.because(format!(
+                    "`{}` is a CNAME for `{}`. Resolvers follow it, so the check can pass, but RFC 1912 §2.1 says PTR records must point at a name with an address record, not an alias, and some receivers do not follow it.",
+                    n.name,
+                    chain.join("` → `")
+                ))
+.fixed_by(format!("Point the PTR at the canonical name:\n{}", ptr_record(ip, &target))));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dns::parse_ip;
     use crate::dns::{Rcode, ResolveError};
-    use crate::parse_ip;
     use crate::testing::{a, aaaa, cname, ptr, FixedResolver, RoundTrips};
     use futures::executor::block_on;
 

@@ -2,10 +2,8 @@
 
 use futures::future::{join, join_all};
 
-use crate::check::{check, Report, Verdict};
-use crate::dns::{RecordType, Resolver};
-use crate::resolve::{lookup, Lookup};
-use crate::DomainName;
+use super::check::{check_cached, Report, Verdict};
+use crate::dns::{lookup, Cached, DomainName, Lookup, RecordType, Resolver};
 
 /// The check of every address of one host name.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +52,7 @@ pub async fn check_host<R: Resolver>(
     host: DomainName,
     helo: Option<&str>,
 ) -> HostReport {
+    let resolver = &Cached::new(resolver);
     let (a, aaaa) = join(
         lookup(resolver, host.clone(), RecordType::A),
         lookup(resolver, host.clone(), RecordType::Aaaa),
@@ -65,7 +64,12 @@ pub async fn check_host<R: Resolver>(
             addresses.push(ip);
         }
     }
-    let reports = join_all(addresses.into_iter().map(|ip| check(resolver, ip, helo))).await;
+    let reports = join_all(
+        addresses
+            .into_iter()
+            .map(|ip| check_cached(resolver, ip, helo)),
+    )
+    .await;
     HostReport {
         host,
         a,
@@ -111,6 +115,30 @@ mod tests {
         assert_eq!(rounds, 2);
         assert_eq!(h.verdict(), Verdict::Fail);
         assert_eq!(h.problem(), None);
+    }
+
+    /// A host whose addresses share the PTR name that is also the EHLO name: the host lookup, then
+    /// one round for every address's PTR (the forward answer is the host lookup's own).
+    #[test]
+    fn a_host_costs_its_lookup_plus_the_rounds_of_one_address() {
+        let fixed = FixedResolver::new()
+            .ptr_and_address("192.0.2.10", "mail.example", "192.0.2.10")
+            .answer(
+                "mail.example",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("mail.example", "192.0.2.10")],
+            );
+        let rt = RoundTrips::new(fixed);
+        let (h, rounds) = rt.run(check_host(
+            &rt,
+            name("mail.example"),
+            Some("EHLO mail.example"),
+        ));
+        assert_eq!(h.verdict(), Verdict::Pass);
+        assert_eq!(rounds, 2);
+        // Three questions in all: A and AAAA of the host, and the PTR.
+        assert_eq!(rt.sent(), 3);
     }
 
     #[test]

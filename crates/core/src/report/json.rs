@@ -16,23 +16,26 @@
 //! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
 //! `rcode`/`ad`/`answers`. Fields are only ever added, never renamed.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
-use crate::check::{Report, Verdict};
-use crate::dns::{Rcode, Record};
-use crate::helo::{HeloKind, HeloResult};
-use crate::iprev::IprevResult;
-use crate::resolve::Exchange;
-use crate::{Finding, RecordType};
+use super::check::{Report, Verdict};
+use super::host::HostReport;
+use crate::dns::{Exchange, Rcode, Record, RecordType};
+use crate::finding::Finding;
+use crate::identity::helo::{HeloKind, HeloResult};
+use crate::identity::iprev::IprevResult;
 
+/// The JSON of one address's report (also the base of a paste's JSON).
 #[derive(Serialize)]
-struct ReportJson<'a> {
+pub(crate) struct ReportJson<'a> {
     ip: String,
-    verdict: Verdict,
+    pub(crate) verdict: Verdict,
     iprev: IprevJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     helo: Option<HeloJson<'a>>,
-    findings: &'a [Finding],
+    pub(crate) findings: Cow<'a, [Finding]>,
     queries: Vec<QueryJson<'a>>,
     elapsed_ms: u64,
 }
@@ -91,61 +94,96 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
     }
 }
 
+/// The JSON of a host's reports (also the base of a paste's JSON).
+#[derive(Serialize)]
+pub(crate) struct HostJson<'a> {
+    host: &'a str,
+    pub(crate) verdict: Verdict,
+    addresses: Vec<ReportJson<'a>>,
+    elapsed_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// Only in a paste's JSON: the paste's findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) findings: Option<Vec<Finding>>,
+}
+
+impl<'a> ReportJson<'a> {
+    pub(crate) fn new(report: &'a Report, elapsed_ms: u64) -> Self {
+        ReportJson {
+            ip: report.ip.to_string(),
+            verdict: report.verdict(),
+            iprev: IprevJson {
+                result: report.iprev.result,
+                ptr: report.iprev.ptr(),
+                confirmed: report.iprev.confirmed(),
+                generic: report.iprev.generic(),
+            },
+            helo: report.helo.as_ref().map(|h| HeloJson {
+                name: &h.helo.name,
+                kind: h.helo.kind,
+                matches_ptr: h.matches_ptr,
+                resolves_to_ip: h.resolves_to_ip,
+                result: h.result,
+            }),
+            findings: Cow::Borrowed(&report.findings),
+            queries: report
+                .exchanges()
+                .into_iter()
+                .map(QueryJson::from)
+                .collect(),
+            elapsed_ms,
+        }
+    }
+}
+
+/// Serialised through a `Value`, whose maps keep their keys in alphabetical order: every JSON
+/// object the engine writes has its keys sorted.
+pub(crate) fn value(json: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
+}
+
 /// A host check as JSON: `{"host": …, "addresses": [report_json of each], "elapsed_ms": …}`, plus
 /// `"error"` when the host has no address to check.
-pub fn host_json(report: &crate::HostReport, elapsed_ms: u64) -> serde_json::Value {
-    let mut obj = serde_json::json!({
-        "host": report.host.as_str(),
-        "verdict": report.verdict(),
-        "addresses": report.reports.iter().map(|r| report_json(r, elapsed_ms)).collect::<Vec<_>>(),
-        "elapsed_ms": elapsed_ms,
-    });
-    if let Some(problem) = report.problem() {
-        obj["error"] = serde_json::Value::String(problem);
+pub fn host_json(report: &HostReport, elapsed_ms: u64) -> serde_json::Value {
+    value(HostJson::new(report, elapsed_ms))
+}
+
+impl<'a> HostJson<'a> {
+    pub(crate) fn new(report: &'a HostReport, elapsed_ms: u64) -> Self {
+        HostJson {
+            host: report.host.as_str(),
+            verdict: report.verdict(),
+            addresses: report
+                .reports
+                .iter()
+                .map(|r| ReportJson::new(r, elapsed_ms))
+                .collect(),
+            elapsed_ms,
+            error: report.problem(),
+            findings: None,
+        }
     }
-    obj
 }
 
 /// The report as a JSON value; `elapsed_ms` is the wall time the caller measured.
 pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
-    let json = ReportJson {
-        ip: report.ip.to_string(),
-        verdict: report.verdict(),
-        iprev: IprevJson {
-            result: report.iprev.result,
-            ptr: report.iprev.ptr(),
-            confirmed: report.iprev.confirmed(),
-            generic: report.iprev.generic(),
-        },
-        helo: report.helo.as_ref().map(|h| HeloJson {
-            name: &h.helo.name,
-            kind: h.helo.kind,
-            matches_ptr: h.matches_ptr,
-            resolves_to_ip: h.resolves_to_ip,
-            result: h.result,
-        }),
-        findings: &report.findings,
-        queries: report
-            .exchanges()
-            .into_iter()
-            .map(QueryJson::from)
-            .collect(),
-        elapsed_ms,
-    };
-    serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
+    value(ReportJson::new(report, elapsed_ms))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::dns::parse_ip;
+    use crate::report::check;
     use crate::testing::FixedResolver;
-    use crate::{check, parse_ip};
     use futures::executor::block_on;
 
     #[test]
     fn words_match_the_json() {
-        use crate::{HeloKind, Severity, Verdict};
+        use crate::finding::Severity;
+        use crate::identity::helo::HeloKind;
         let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
         for v in [Verdict::Pass, Verdict::TempError, Verdict::Fail] {
             assert_eq!(json(serde_json::to_value(v).unwrap()), v.as_str());
@@ -194,6 +232,7 @@ mod tests {
         }
         assert_eq!(j["queries"][0]["type"], "PTR");
         assert_eq!(j["queries"][0]["answers"][0]["data"], "mail.example.com");
-        assert_eq!(j["queries"].as_array().unwrap().len(), 3);
+        // PTR, and `mail.example.com A` once: the EHLO name's forward lookup is the PTR name's.
+        assert_eq!(j["queries"].as_array().unwrap().len(), 2);
     }
 }

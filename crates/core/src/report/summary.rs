@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::check::{Report, Verdict};
-use crate::helo::{HeloKind, HeloResult};
-use crate::iprev::IprevResult;
+use super::check::{Report, Verdict};
+use crate::identity::helo::{HeloKind, HeloResult};
+use crate::identity::iprev::IprevResult;
 
 /// What the receivers will conclude, in one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

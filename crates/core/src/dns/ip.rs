@@ -7,8 +7,18 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::name::shorten;
-use crate::{DomainName, Error};
+use super::name::shorten;
+use super::DomainName;
+use super::RecordType;
+use crate::Error;
+
+/// The forward record type of an address's family: A for IPv4, AAAA for IPv6.
+pub fn forward_type(ip: IpAddr) -> RecordType {
+    match ip {
+        IpAddr::V4(_) => RecordType::A,
+        IpAddr::V6(_) => RecordType::Aaaa,
+    }
+}
 
 /// Parses an IP address in any common textual form; IPv4-mapped IPv6 becomes IPv4.
 ///
@@ -149,7 +159,7 @@ fn ipv6_problem(t: &str) -> String {
 /// an IPv6 address under `ip6.arpa` (RFC 3596 §2.5).
 ///
 /// ```
-/// use sendercheck_core::{parse_ip, reverse_name};
+/// use sendercheck_core::dns::{parse_ip, reverse_name};
 /// let name = reverse_name(parse_ip("192.0.2.10").unwrap());
 /// assert_eq!(name.as_str(), "10.2.0.192.in-addr.arpa");
 /// ```

@@ -31,7 +31,7 @@ impl DomainName {
         let ascii = if bare.is_ascii() {
             bare.to_ascii_lowercase()
         } else {
-            crate::idna::to_ascii(bare).map_err(|e| Error::InvalidName {
+            super::idna::to_ascii(bare).map_err(|e| Error::InvalidName {
                 name: shorten(text),
                 reason: e.0,
             })?

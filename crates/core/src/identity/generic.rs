@@ -48,6 +48,10 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::fix::{address_record, ptr_record, EXAMPLE_NAME};
+use super::iprev::{Iprev, PtrName};
+use crate::finding::{Finding, FindingId};
+
 /// What made a name look generic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GenericSignal {
@@ -327,6 +331,40 @@ fn v6_ranges(h: &str, ip: Ipv6Addr) -> Vec<(usize, usize)> {
         .collect();
     out.extend(dashed.iter().filter_map(|n| find_bounded(&d, b, n)));
     out
+}
+
+/// Whether the names a receiver will use look generic, and what matched.
+pub(crate) fn generic_findings(iprev: &Iprev, out: &mut Vec<Finding>) {
+    let names = iprev.relevant_names();
+    let usable: Vec<&&PtrName> = names.iter().filter(|n| n.problem.is_none()).collect();
+    if usable.is_empty() {
+        return;
+    }
+    let generic: Vec<&&&PtrName> = usable.iter().filter(|n| n.generic.generic).collect();
+    if generic.is_empty() {
+        let list = usable
+            .iter()
+            .map(|n| format!("`{}`", n.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(FindingId::RdnsNotGeneric
+.says(format!("Reverse name {list} does not look generic"))
+.because("It does not embed the address's digits, use a dynamic-pool word or match a cloud provider's default name (the heuristics of SpamAssassin's RDNS_DYNAMIC and Haraka's fcrdns plugin)."));
+        return;
+    }
+    for n in generic {
+        out.push(FindingId::RdnsGeneric
+.says(format!("Reverse name `{}` looks generic", n.name))
+.because(format!(
+                "{}. Yahoo asks for \"valid, non-generic\" reverse DNS; SpamAssassin's RDNS_DYNAMIC and Haraka's fcrdns plugin score such names as dynamic or residential, and some receivers reject them outright.",
+                n.generic.explanation(&n.name)
+            ))
+.fixed_by(format!(
+                "Set a PTR that names the mail server under your own domain, with a matching forward record:\n{}\n{}",
+                ptr_record(iprev.ip, EXAMPLE_NAME),
+                address_record(iprev.ip, EXAMPLE_NAME)
+            )));
+    }
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::check::Report;
+use super::check::Report;
+use super::summary::headline;
+use crate::finding::Finding;
 use crate::paste::Extracted;
-use crate::summary::headline;
-use crate::Finding;
 
 fn write_findings(md: &mut String, findings: &[Finding]) {
     for f in findings {
@@ -147,8 +147,9 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::dns::parse_ip;
+    use crate::report::check;
     use crate::testing::FixedResolver;
-    use crate::{check, parse_ip};
     use futures::executor::block_on;
 
     #[test]

@@ -1,0 +1,91 @@
+//! `sendercheck ip ADDRESS` and `sendercheck ip -` (a batch from stdin).
+
+use std::io::{BufRead, Write};
+
+use anyhow::Context;
+use futures::stream::{self, StreamExt};
+use sendercheck_core::dns::Cached;
+use sendercheck_core::report::report_json;
+use sendercheck_core::{check, parse_ip, Verdict};
+
+use super::{client, timed, BadInput};
+use crate::output::{self, Style};
+use crate::Options;
+
+/// Longest line read from stdin; anything longer is not an address.
+const MAX_LINE: usize = 1024;
+
+/// Checks one address, or with `-` every address on stdin.
+pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<Verdict> {
+    if address == "-" {
+        return batch(opts, style).await;
+    }
+    let ip = parse_ip(address).map_err(|e| BadInput(e.to_string()))?;
+    let doh = client(&opts.common)?;
+    let (report, ms) = timed(check(&doh, ip, opts.helo.as_deref())).await;
+    let mut out = std::io::stdout().lock();
+    if opts.common.json {
+        writeln!(out, "{}", report_json(&report, ms))?;
+    } else {
+        write!(
+            out,
+            "{}",
+            output::report(&report, ms, doh.endpoint().as_str(), style)
+        )?;
+    }
+    Ok(report.verdict())
+}
+
+/// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
+/// The whole batch is one run: a question shared by many addresses (the EHLO name's) is asked once.
+async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
+    let doh = Cached::with_capacity(client(&opts.common)?, 4096);
+    let mut addresses = Vec::new();
+    let mut bad_lines = 0usize;
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.context("cannot read stdin")?;
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let parsed = if text.len() > MAX_LINE {
+            Err(format!(
+                "the line is {} characters long; expected one address",
+                text.len()
+            ))
+        } else {
+            parse_ip(text).map_err(|e| e.to_string())
+        };
+        match parsed {
+            Ok(ip) => addresses.push(ip),
+            Err(msg) => {
+                bad_lines += 1;
+                eprintln!("sendercheck: line {}: {msg}", n + 1);
+            }
+        }
+    }
+    let concurrency = opts.concurrency.clamp(1, 64);
+    let helo = opts.helo.as_deref();
+    let doh = &doh;
+    let mut results = stream::iter(addresses)
+        .map(|ip| timed(check(doh, ip, helo)))
+        .buffered(concurrency);
+    let mut verdict = Verdict::Pass;
+    let mut out = std::io::stdout().lock();
+    while let Some((report, ms)) = results.next().await {
+        verdict = verdict.max(report.verdict());
+        if opts.common.json {
+            writeln!(out, "{}", report_json(&report, ms))?;
+        } else {
+            writeln!(out, "{}", output::verdict_line(&report, style))?;
+        }
+        out.flush()?;
+    }
+    if bad_lines > 0 {
+        return Err(BadInput(format!(
+            "{bad_lines} line(s) of input were not addresses (see above)"
+        ))
+        .into());
+    }
+    Ok(verdict)
+}

@@ -1,0 +1,51 @@
+//! The commands, one file each; here what they share: the DoH client, timing and the exit status.
+
+pub mod host;
+pub mod ip;
+pub mod paste;
+
+use std::time::Instant;
+
+use anyhow::Context;
+use sendercheck_core::Verdict;
+use sendercheck_doh::DohClient;
+
+use crate::Common;
+
+/// Exit status for a verdict: 0 pass, 1 fail/permerror, 3 temperror only.
+pub fn exit_code(v: Verdict) -> u8 {
+    match v {
+        Verdict::Pass => 0,
+        Verdict::Fail => 1,
+        Verdict::TempError => 3,
+    }
+}
+
+/// Input the command cannot work with: the message goes to stderr, nothing to stdout, status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// The DoH client the options describe.
+pub fn client(opts: &Common) -> anyhow::Result<DohClient> {
+    let mut http =
+        reqwest::Client::builder().user_agent(concat!("sendercheck/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &opts.ca_cert {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read --ca-cert {}", path.display()))?;
+        let cert = reqwest::Certificate::from_pem(&pem)
+            .with_context(|| format!("--ca-cert {} is not a PEM certificate", path.display()))?;
+        http = http.add_root_certificate(cert);
+    }
+    let http = http.build().context("cannot set up HTTPS")?;
+    Ok(DohClient::new(&opts.resolver)?
+        .with_timeout(opts.timeout()?)
+        .with_http_client(http))
+}
+
+/// Runs `fut` and measures its wall time in milliseconds.
+pub async fn timed<T>(fut: impl std::future::Future<Output = T>) -> (T, u64) {
+    let start = Instant::now();
+    let out = fut.await;
+    (out, start.elapsed().as_millis() as u64)
+}

@@ -1,0 +1,103 @@
+//! `sendercheck paste [FILE|-]`: recognise the text, check what it names, print.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use sendercheck_core::paste::{self, MAX_PASTE};
+use sendercheck_core::{Checked, Verdict};
+
+use super::{client, timed, BadInput};
+use crate::output::{self, Style};
+use crate::Common;
+
+/// Reads a paste: at most [`MAX_PASTE`] bytes, so an endless stdin is not slurped.
+fn read_paste(file: &Path) -> anyhow::Result<String> {
+    let stdin = file.as_os_str() == "-";
+    let (what, reader): (String, Box<dyn Read>) = if stdin {
+        if std::io::stdin().is_terminal() {
+            eprintln!("sendercheck: reading the paste from stdin; end it with Ctrl-D");
+        }
+        ("stdin".into(), Box::new(std::io::stdin().lock()))
+    } else {
+        let f =
+            std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+        (file.display().to_string(), Box::new(f))
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_PASTE as u64 + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {what}"))?;
+    if bytes.len() > MAX_PASTE {
+        return Err(BadInput(format!(
+            "{what} holds more than {MAX_PASTE} bytes (4 MiB), the most a paste may be; message headers are a few kilobytes"
+        ))
+        .into());
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Checks what the pasted text names; `hop` picks another Received header (1 = the topmost).
+pub async fn run(
+    file: &Path,
+    hop: Option<usize>,
+    opts: &Common,
+    style: Style,
+) -> anyhow::Result<Verdict> {
+    let text = read_paste(file)?;
+    // The message lists the recognised formats, one sample line each.
+    let mut extracted =
+        paste::extract(&text).map_err(|e| BadInput(e.to_string().trim_end().to_string()))?;
+    if let Some(n) = hop {
+        let hops = extracted.hops.len();
+        if n == 0 || !extracted.choose_hop(n - 1) {
+            return Err(BadInput(match hops {
+                0 => format!("--hop {n}: the paste has no Received header"),
+                _ => format!("--hop {n}: the paste has Received headers 1 to {hops}"),
+            })
+            .into());
+        }
+    }
+    drop(text);
+    let doh = client(opts)?;
+    let (report, ms) = timed(paste::check_paste(&doh, extracted)).await;
+    let mut out = std::io::stdout().lock();
+    if opts.json {
+        writeln!(out, "{}", paste::paste_json(&report, ms))?;
+        return Ok(report.verdict());
+    }
+    let resolver = doh.endpoint().as_str();
+    let mut page = crate::extracted::block(&report.extracted, style);
+    page.push('\n');
+    match &report.checked {
+        Some(Checked::Ip(r)) => {
+            page.push_str(&output::report_with(
+                r,
+                &report.findings,
+                ms,
+                resolver,
+                style,
+            ));
+        }
+        Some(Checked::Host(h)) => {
+            page.push_str(&output::host_report(h, ms, resolver, style));
+            output::paste_findings(&mut page, &report.findings, style);
+        }
+        None => {
+            let why = match &report.extracted.helo {
+                Some(helo) => format!(
+                    "nothing to look up in DNS: the paste names no sending address, and the EHLO argument `{helo}` is not a host name"
+                ),
+                None => "nothing to look up in DNS: the paste names no sending address and no EHLO name".into(),
+            };
+            page.push_str(&output::problem_line(&why, report.verdict(), style));
+            page.push('\n');
+            for f in &report.findings {
+                output::finding(&mut page, f, style);
+            }
+        }
+    }
+    write!(out, "{page}")?;
+    Ok(report.verdict())
+}

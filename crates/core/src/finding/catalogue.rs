@@ -1,0 +1,223 @@
+//! Every finding the engine can report, defined once: its id string, check, severity and the
+//! rules it cites (after ripgrep's `flags/defs.rs`: one definition per item, its docs beside it).
+//!
+//! The id strings are a public interface (JSON, the page's `data-*` attributes, scripts), listed in
+//! the README; the tests below keep the two in step and check that each finding is built in one
+//! module only.
+
+use std::fmt;
+
+use super::refs::*;
+use super::{Area, Finding, Reference, Severity};
+
+macro_rules! catalogue {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $area:ident, $severity:ident, [$($r:ident),*]; )*) => {
+        /// The identity of a finding: see the [module docs](self).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum FindingId {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl FindingId {
+            /// Every finding, in catalogue order.
+            pub const ALL: &'static [FindingId] = &[$(FindingId::$variant),*];
+
+            /// The stable id string, e.g. `iprev-fail`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(FindingId::$variant => $id,)* }
+            }
+
+            /// The check it belongs to.
+            pub fn check(self) -> Area {
+                match self { $(FindingId::$variant => Area::$area,)* }
+            }
+
+            /// How much it matters.
+            pub fn severity(self) -> Severity {
+                match self { $(FindingId::$variant => Severity::$severity,)* }
+            }
+
+            /// The rules it cites.
+            pub fn refs(self) -> &'static [Reference] {
+                match self { $(FindingId::$variant => &[$($r),*],)* }
+            }
+        }
+    };
+}
+
+catalogue! {
+    /// The address is private, loopback, documentation, …: receivers see another one.
+    IpNotPublic = "ip-not-public", Address, Warning, [];
+    /// Forward-confirmed reverse DNS (RFC 8601 iprev pass).
+    IprevPass = "iprev-pass", Iprev, Ok, [RFC8601_IPREV, GMAIL];
+    /// PTR names exist but none resolves back to the address (iprev fail).
+    IprevFail = "iprev-fail", Iprev, Error, [RFC8601_IPREV, RFC1912_PTR, GMAIL_ERRORS, POSTFIX_UNKNOWN_CLIENT];
+    /// No PTR record (iprev permerror).
+    IprevNoPtr = "iprev-no-ptr", Iprev, Error, [RFC8601_IPREV, GMAIL_ERRORS, YAHOO];
+    /// A lookup failed transiently (iprev temperror).
+    IprevTemperror = "iprev-temperror", Iprev, Warning, [RFC8601_IPREV];
+    /// More than one PTR record.
+    PtrMultiple = "ptr-multiple", Iprev, Warning, [RFC1912_PTR];
+    /// PTR names beyond the ones looked up.
+    PtrUnchecked = "ptr-unchecked", Iprev, Info, [];
+    /// The reverse zone is delegated by CNAME (RFC 2317).
+    PtrClassless = "ptr-classless", Iprev, Info, [RFC2317];
+    /// A PTR target that is not a host name.
+    PtrInvalidName = "ptr-invalid-name", Iprev, Warning, [RFC1912_PTR];
+    /// A PTR name that is an alias.
+    PtrCname = "ptr-cname", Iprev, Warning, [RFC1912_PTR];
+    /// The reverse name looks chosen, not generic.
+    RdnsNotGeneric = "rdns-not-generic", Generic, Ok, [SPAMASSASSIN_RDNS];
+    /// The reverse name looks dynamic, residential or a cloud default.
+    RdnsGeneric = "rdns-generic", Generic, Warning, [YAHOO, SPAMASSASSIN_RDNS, HARAKA_FCRDNS];
+    /// The EHLO name equals a forward-confirmed PTR name.
+    HeloPass = "helo-pass", Helo, Ok, [RFC5321_EHLO, FASTMAIL];
+    /// The EHLO argument is not a valid name or literal.
+    HeloInvalid = "helo-invalid", Helo, Error, [RFC5321_EHLO, FASTMAIL, POSTFIX_HELO, EXIM_HELO];
+    /// The EHLO argument is an address literal.
+    HeloAddressLiteral = "helo-address-literal", Helo, Warning, [RFC5321_LITERAL, FASTMAIL, POSTFIX_HELO, EXIM_HELO];
+    /// The EHLO name does not match the reverse DNS.
+    HeloMismatch = "helo-mismatch", Helo, Warning, [RFC5321_EHLO, FASTMAIL, POSTFIX_HELO, EXIM_HELO];
+    /// The match could not be decided: the reverse DNS failed transiently.
+    HeloTemperror = "helo-temperror", Helo, Warning, [RFC5321_EHLO];
+    /// The EHLO name resolves, but to other addresses.
+    HeloResolvesElsewhere = "helo-resolves-elsewhere", Helo, Info, [POSTFIX_UNKNOWN_HELO];
+    /// The EHLO name has no address record.
+    HeloUnresolvable = "helo-unresolvable", Helo, Warning, [POSTFIX_UNKNOWN_HELO];
+    /// A pasted configuration turns on Sender Address Verification.
+    SavCallout = "sav-callout", Sav, Warning, [POSTFIX_SAV, EXIM_CALLOUT];
+    /// The receiver's results are about another address.
+    ReceiverIpDiffers = "receiver-ip-differs", Receiver, Warning, [RFC8601_HEADER, RFC8601_IPREV, RFC5322_TRACE];
+    /// The receiver's SPF check saw another EHLO name.
+    ReceiverHeloDiffers = "receiver-helo-differs", Receiver, Info, [RFC8601_HEADER, RFC8601_IPREV, RFC5322_TRACE];
+    /// The receiver's iprev result differs from this check's.
+    ReceiverIprevDiffers = "receiver-iprev-differs", Receiver, Info, [RFC8601_HEADER, RFC8601_IPREV, RFC5322_TRACE];
+    /// The receiver recorded another reverse name.
+    ReceiverRdnsDiffers = "receiver-rdns-differs", Receiver, Info, [RFC5322_TRACE, RFC8601_IPREV];
+    /// The receiver's SPF, DKIM or DMARC failed.
+    ReceiverAuthFail = "receiver-auth-fail", Receiver, Warning, [GMAIL, YAHOO, RFC8601_HEADER];
+    /// The receiver's own results, all passing.
+    ReceiverResults = "receiver-results", Receiver, Ok, [RFC8601_HEADER];
+}
+
+impl FindingId {
+    /// A finding with this id and `title`; add the texts with [`Finding::because`] and
+    /// [`Finding::fixed_by`].
+    pub fn says(self, title: impl Into<String>) -> Finding {
+        Finding {
+            id: self,
+            check: self.check(),
+            severity: self.severity(),
+            title: title.into(),
+            detail: String::new(),
+            fix: String::new(),
+            refs: self.refs(),
+        }
+    }
+
+    /// The id for an id string, as read back from JSON.
+    pub fn parse(id: &str) -> Option<FindingId> {
+        FindingId::ALL.iter().copied().find(|f| f.as_str() == id)
+    }
+
+    /// A receiver-comparison finding that says the receiver saw something other than this check.
+    pub fn is_receiver_disagreement(self) -> bool {
+        matches!(
+            self,
+            FindingId::ReceiverIpDiffers
+                | FindingId::ReceiverHeloDiffers
+                | FindingId::ReceiverIprevDiffers
+                | FindingId::ReceiverRdnsDiffers
+        )
+    }
+}
+
+impl fmt::Display for FindingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FindingId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+crate::serialize_as_str!(FindingId);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_parse_back() {
+        for (i, id) in FindingId::ALL.iter().enumerate() {
+            let s = id.as_str();
+            assert!(
+                s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{s}"
+            );
+            assert_eq!(FindingId::parse(s), Some(*id));
+            assert!(
+                FindingId::ALL[..i].iter().all(|o| o.as_str() != s),
+                "{s} twice"
+            );
+        }
+    }
+
+    #[test]
+    fn every_id_is_in_the_readme() {
+        let readme = include_str!("../../../../README.md");
+        for id in FindingId::ALL {
+            assert!(
+                readme.contains(&format!("`{id}`")),
+                "README.md does not list `{id}`"
+            );
+        }
+    }
+
+    /// Each id is named (`FindingId::X`) in exactly one module besides this one: the module that
+    /// builds the finding and owns its texts.
+    #[test]
+    fn every_id_is_built_in_one_module() {
+        fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    // Code only: doc comments may name any id in their examples.
+                    let text: String = std::fs::read_to_string(&path)
+                        .unwrap()
+                        .lines()
+                        .filter(|l| !l.trim_start().starts_with("//"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        for id in FindingId::ALL {
+            let name = format!("FindingId::{id:?}");
+            let built: Vec<&str> = files
+                .iter()
+                .filter(|(path, text)| {
+                    !path.ends_with("catalogue.rs")
+                        && text.match_indices(&name).any(|(at, _)| {
+                            !text[at + name.len()..].starts_with(|c: char| c.is_alphanumeric())
+                        })
+                })
+                .map(|(path, _)| path.as_str())
+                .collect();
+            assert_eq!(built.len(), 1, "{id} is named in {built:?}");
+        }
+    }
+}
