@@ -28,6 +28,8 @@ policy = "; ".join([
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
+    # The extras worker (paste reader, exports), from the page's own origin.
+    "worker-src 'self'",
     "base-uri 'self'",
     "form-action 'self'",
     "object-src 'none'",

@@ -25,6 +25,10 @@ if not os.access(terser, os.X_OK):
 index = os.path.join(stage, "index.html")
 html = open(index, encoding="utf-8").read()
 for js in glob.glob(os.path.join(stage, "*.js")):
+    # Only the page's own module glue: the extras worker's classic-script glue and loader shim
+    # define globals that module-mode mangling would rename, and they are not in the first load.
+    if os.path.basename(js) not in html:
+        continue
     before = os.path.getsize(js)
     subprocess.run([terser, js, "--module", "--compress", "--mangle", "-o", js], check=True)
     digest = base64.b64encode(hashlib.sha384(open(js, "rb").read()).digest()).decode()

@@ -88,6 +88,33 @@ fn js_sys_array_of(text: &str) -> wasm_bindgen::JsValue {
     array.into()
 }
 
+/// Opens the connection to `origin` ahead of the first check (`<link rel="preconnect">`, with
+/// `crossorigin` since the DoH requests are CORS fetches), replacing the link for another origin;
+/// `None` removes it.
+pub fn preconnect(origin: Option<&str>) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let existing = document.get_element_by_id("resolver-preconnect");
+    match (origin, existing) {
+        (None, Some(link)) => link.remove(),
+        (None, None) => {}
+        (Some(origin), Some(link)) => {
+            let _ = link.set_attribute("href", origin);
+        }
+        (Some(origin), None) => {
+            let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) else {
+                return;
+            };
+            link.set_id("resolver-preconnect");
+            let _ = link.set_attribute("rel", "preconnect");
+            let _ = link.set_attribute("crossorigin", "");
+            let _ = link.set_attribute("href", origin);
+            let _ = head.append_child(&link);
+        }
+    }
+}
+
 /// Shows an error box instead of a dead page when the app panics.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {

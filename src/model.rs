@@ -1,9 +1,5 @@
-//! The page's plain data: resolver choices, what the user asked to check, and permalinks.
+//! The page's plain data: resolver choices and permalinks.
 //! Nothing here touches the browser, so it is tested natively with `cargo test`.
-
-use std::net::IpAddr;
-
-use sendercheck_core::{parse_ip, DomainName};
 
 /// A public DoH resolver the page offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +107,13 @@ impl ResolverChoice {
             .collect()
     }
 
+    /// The origin to open a connection to before the first check (`<link rel="preconnect">`):
+    /// `https://host[:port]`, or `None` for a URL that is not usable.
+    pub fn origin(&self) -> Option<String> {
+        let url = sendercheck_doh::resolver_url(self.url()).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
+
     /// Checks a custom URL; presets are always valid.
     pub fn validate(&self) -> Result<(), String> {
         match self {
@@ -120,40 +123,6 @@ impl ResolverChoice {
                 .map_err(|e| e.to_string()),
         }
     }
-}
-
-/// What to check: one address, or every address of a host name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A sending IP address.
-    Ip(IpAddr),
-    /// A host name whose A/AAAA addresses are each checked.
-    Host(DomainName),
-}
-
-/// Reads the address field. Text that looks like an address gets the address parser's specific
-/// message (`999.1.1.1` is not an IPv4 address: 999 is larger than 255); anything else must be a
-/// host name.
-pub fn parse_target(text: &str) -> Result<Target, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err("Enter the sending server's IP address or host name.".into());
-    }
-    let looks_like_ip =
-        t.contains(':') || t.starts_with('[') || t.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if looks_like_ip {
-        return parse_ip(t).map(Target::Ip).map_err(|e| e.to_string());
-    }
-    let name = DomainName::parse(t).map_err(|e| e.to_string())?;
-    if let Some(why) = name.host_name_problem() {
-        return Err(format!("`{name}` is not a host name: {why}"));
-    }
-    if name.label_count() < 2 {
-        return Err(format!(
-            "`{name}` is a single label; give the full host name, such as mail.example.com"
-        ));
-    }
-    Ok(Target::Host(name))
 }
 
 /// The state a permalink carries: `?ip=…&helo=…&resolver=…`.
@@ -211,37 +180,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn targets() {
-        assert_eq!(
-            parse_target("999.1.1.1").unwrap_err(),
-            "`999.1.1.1` is not an IPv4 address: 999 is larger than 255"
-        );
-        assert_eq!(
-            parse_target(" 2001:DB8::10 ").unwrap(),
-            Target::Ip("2001:db8::10".parse().unwrap())
-        );
-        assert_eq!(
-            parse_target("Mail.Example.com.").unwrap(),
-            Target::Host(DomainName::parse("mail.example.com").unwrap())
-        );
-        assert_eq!(
-            parse_target("").unwrap_err(),
-            "Enter the sending server's IP address or host name."
-        );
-        assert_eq!(
-            parse_target("mailserver").unwrap_err(),
-            "`mailserver` is a single label; give the full host name, such as mail.example.com"
-        );
-        assert!(parse_target("mail_1.example.com")
-            .unwrap_err()
-            .contains("underscore"));
-        assert!(parse_target("hello world")
-            .unwrap_err()
-            .contains("contains ` `"));
-        assert!(parse_target(&"9".repeat(100_000)).unwrap_err().len() < 300);
-    }
-
-    #[test]
     fn resolvers() {
         assert_eq!(ResolverChoice::parse(""), ResolverChoice::default());
         assert_eq!(
@@ -267,6 +205,12 @@ mod tests {
             ResolverChoice::default().alternatives(),
             vec![Preset::Google, Preset::Quad9]
         );
+        assert_eq!(
+            ResolverChoice::default().origin().as_deref(),
+            Some("https://cloudflare-dns.com")
+        );
+        assert_eq!(custom.origin().as_deref(), Some("http://127.0.0.1:53580"));
+        assert_eq!(ResolverChoice::parse("dns.example").origin(), None);
     }
 
     #[test]

@@ -1,17 +1,15 @@
-//! App state: a [`State`], the [`Action`]s that change it, and its reducer.
+//! The page's state: a [`State`], the [`Action`]s that change it, and [`State::apply`], the reducer.
+//!
+//! Plain data with no browser types, so `cargo test` runs the reducer natively; `hooks` serves it
+//! to the components through Yew's `use_reducer`.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
-use sendercheck_core::paste::{paste_findings, paste_json, Checked, Extracted, PasteReport};
-use sendercheck_core::{
-    headline, host_json, paste_markdown, report_json, report_markdown, Answer, Exchange, Finding,
-    HostReport, Question, Report, ResolveError, Verdict,
-};
-use yew::Reducible;
+use sendercheck_core::dns::{Answer, Question, ResolveError};
+use sendercheck_core::finding::Finding;
+use sendercheck_core::{Checked, Target};
 
-use crate::model::{ResolverChoice, Target};
-use crate::trace::QueryEvent;
+use crate::model::ResolverChoice;
 
 /// A value that is fetched: not yet asked, on its way, there, or failed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,6 +23,71 @@ pub enum Remote<T, E> {
     Ready(T),
     /// Could not be had.
     Failed(E),
+}
+
+/// A finding as the page shows it: the engine's own (the identity checks run on the page), or one
+/// the extras worker wrote as JSON (paste findings).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FindingData {
+    /// The stable id, e.g. `iprev-fail`.
+    pub id: String,
+    /// The check it belongs to (`iprev`, `helo`, `sav`, `receiver`, …).
+    pub check: String,
+    /// `ok`, `info`, `warning` or `error`.
+    pub severity: String,
+    /// One line.
+    pub title: String,
+    /// What was seen, and why it matters.
+    pub detail: String,
+    /// What to change (empty when nothing needs changing).
+    pub fix: String,
+    /// The rules cited: title and URL.
+    pub refs: Vec<(String, String)>,
+}
+
+impl From<&Finding> for FindingData {
+    fn from(f: &Finding) -> Self {
+        FindingData {
+            id: f.id.as_str().into(),
+            check: f.check.as_str().into(),
+            severity: f.severity.as_str().into(),
+            title: f.title.clone(),
+            detail: f.detail.clone(),
+            fix: f.fix.clone(),
+            refs: f
+                .refs
+                .iter()
+                .map(|r| (r.title.into(), r.url.into()))
+                .collect(),
+        }
+    }
+}
+
+/// A paste the extras worker has read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paste {
+    /// The text, kept to hand to the worker again for the findings that need the check and for
+    /// the exports.
+    pub text: Rc<str>,
+    /// The Received header picked by hand (0-based), if any.
+    pub hop: Option<usize>,
+    /// The `extracted` object of `sendercheck paste --json`, as the worker wrote it.
+    pub extracted: Rc<str>,
+    /// What the paste names, to check.
+    pub target: Option<Target>,
+    /// The EHLO argument it names.
+    pub helo: Option<String>,
+    /// The findings the text alone gives (Sender Address Verification, EHLO syntax).
+    pub findings: Vec<FindingData>,
+}
+
+/// Text the extras worker could not read as any format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasteError {
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Every format: its word, description and a sample line.
+    pub formats: Vec<(String, String, String)>,
 }
 
 /// One check the user asked for.
@@ -41,29 +104,7 @@ pub struct Request {
     /// Where the questions go.
     pub resolver: ResolverChoice,
     /// The paste the address and EHLO name came from, when they came from one.
-    pub paste: Option<Rc<Extracted>>,
-}
-
-thread_local! {
-    static NEXT_RUN: Cell<u64> = const { Cell::new(1) };
-}
-
-/// A fresh run id.
-pub fn next_run_id() -> u64 {
-    NEXT_RUN.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    })
-}
-
-/// What a finished run found.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// One address.
-    Ip(Report),
-    /// Every address of a host name.
-    Host(HostReport),
+    pub paste: Option<Rc<Paste>>,
 }
 
 /// A finished run.
@@ -71,126 +112,18 @@ pub enum Outcome {
 pub struct Finished {
     /// The request it answers.
     pub request: Request,
-    /// The result.
-    pub outcome: Outcome,
+    /// What it found.
+    pub checked: Checked,
     /// Wall time of the whole check.
     pub elapsed_ms: u64,
+    /// The run's DNS replies in `sendercheck_doh::replay` text form, for the worker's exports.
+    pub recording: Rc<str>,
 }
 
 impl Finished {
-    /// The reports, one per address.
-    pub fn reports(&self) -> Vec<&Report> {
-        match &self.outcome {
-            Outcome::Ip(r) => vec![r],
-            Outcome::Host(h) => h.reports.iter().collect(),
-        }
-    }
-
-    /// The worst verdict.
-    pub fn verdict(&self) -> Verdict {
-        match &self.outcome {
-            Outcome::Ip(r) => r.verdict(),
-            Outcome::Host(h) => h.verdict(),
-        }
-    }
-
-    /// The headline sentence.
-    pub fn headline(&self) -> String {
-        match &self.outcome {
-            Outcome::Ip(r) => headline(r).text,
-            Outcome::Host(h) => match h.problem() {
-                Some(problem) => problem,
-                None if h.reports.len() == 1 => headline(&h.reports[0]).text,
-                None => {
-                    let worst = h.reports.iter().max_by_key(|r| r.verdict());
-                    let text = worst.map(|r| headline(r).text).unwrap_or_default();
-                    format!(
-                        "{} has {} addresses. Worst: {text}",
-                        h.host,
-                        h.reports.len()
-                    )
-                }
-            },
-        }
-    }
-
-    /// The paste's own findings (SAV, the receiver's verdicts), when the run came from a paste.
-    pub fn paste_findings(&self) -> Vec<Finding> {
-        let report = match &self.outcome {
-            Outcome::Ip(r) => Some(r),
-            Outcome::Host(_) => None,
-        };
-        self.request
-            .paste
-            .as_ref()
-            .map(|x| paste_findings(x, report))
-            .unwrap_or_default()
-    }
-
-    /// The JSON export: the CLI's `--json` schema (`sendercheck paste --json` after a paste).
-    pub fn json(&self) -> String {
-        let value = match (&self.request.paste, &self.outcome) {
-            (Some(x), outcome) => paste_json(
-                &PasteReport {
-                    extracted: (**x).clone(),
-                    checked: match outcome {
-                        Outcome::Ip(r) => Checked::Ip(r.clone()),
-                        Outcome::Host(h) => Checked::Host(h.clone()),
-                    },
-                    findings: self.paste_findings(),
-                },
-                self.elapsed_ms,
-            ),
-            (None, Outcome::Ip(r)) => report_json(r, self.elapsed_ms),
-            (None, Outcome::Host(h)) => host_json(h, self.elapsed_ms),
-        };
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    }
-
-    /// The Markdown export, for a ticket.
-    pub fn markdown(&self) -> String {
-        let resolver = self.request.resolver.url();
-        let pasted = self
-            .request
-            .paste
-            .as_ref()
-            .map(|x| paste_markdown(x, &self.paste_findings()))
-            .unwrap_or_default();
-        pasted
-            + &match &self.outcome {
-                Outcome::Ip(r) => report_markdown(r, resolver),
-                Outcome::Host(h) => {
-                    let mut md = format!("# Sender Check: {}\n\n", h.host);
-                    if let Some(problem) = h.problem() {
-                        md.push_str(&problem);
-                        md.push('\n');
-                    }
-                    for r in &h.reports {
-                        md.push_str(&report_markdown(r, resolver));
-                        md.push('\n');
-                    }
-                    md
-                }
-            }
-    }
-
-    /// Every DNS exchange of the run, in order.
-    pub fn exchanges(&self) -> Vec<&Exchange> {
-        match &self.outcome {
-            Outcome::Ip(r) => r.exchanges(),
-            Outcome::Host(h) => {
-                h.a.exchanges
-                    .iter()
-                    .chain(&h.aaaa.exchanges)
-                    .chain(h.reports.iter().flat_map(|r| r.exchanges()))
-                    .collect()
-            }
-        }
-    }
-
     /// When the resolver itself failed every question: which resolver, what went wrong, which to try.
     pub fn resolver_problem(&self) -> Option<String> {
-        let exchanges = self.exchanges();
+        let exchanges = self.checked.exchanges();
         if exchanges.iter().any(|e| e.result.is_ok()) {
             return None;
         }
@@ -214,6 +147,54 @@ impl Finished {
             resolver.describe()
         ))
     }
+
+    /// Which checks used each question of the run, by question: `FCrDNS` (the PTR and its names'
+    /// forward lookups), `EHLO` (the EHLO name's forward lookup), `host` (a host name's addresses).
+    pub fn used_by(&self, question: &Question) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut add = |what: &'static str, used: bool| {
+            if used && !out.contains(&what) {
+                out.push(what);
+            }
+        };
+        let asks =
+            |l: &sendercheck_core::dns::Lookup| l.exchanges.iter().any(|e| &e.question == question);
+        if let Checked::Host(h) = &self.checked {
+            add("host", asks(&h.a) || asks(&h.aaaa));
+        }
+        for r in self.checked.reports() {
+            add("FCrDNS", r.iprev.lookups().any(asks));
+            add(
+                "EHLO",
+                r.helo
+                    .as_ref()
+                    .and_then(|h| h.forward.as_ref())
+                    .is_some_and(asks),
+            );
+        }
+        out
+    }
+}
+
+/// One step of a question's life.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryEvent {
+    /// The question went out.
+    Asked {
+        /// Its number within the run.
+        id: usize,
+        /// The question.
+        question: Question,
+    },
+    /// The reply came back (or did not).
+    Answered {
+        /// Its number within the run.
+        id: usize,
+        /// Whole milliseconds since it was asked.
+        ms: u32,
+        /// The reply.
+        result: Result<Answer, ResolveError>,
+    },
 }
 
 /// One DNS question in the live progress list.
@@ -224,7 +205,7 @@ pub struct QueryRow {
     /// The question.
     pub question: Question,
     /// Milliseconds it took, once answered.
-    pub ms: Option<f64>,
+    pub ms: Option<u32>,
     /// The reply, once answered.
     pub result: Option<Result<Answer, ResolveError>>,
 }
@@ -242,7 +223,14 @@ pub struct State {
     pub resolver: ResolverChoice,
     /// The paste being shown: set by a check started from a paste, or by a paste that names
     /// nothing to look up; cleared by a check started from the form.
-    pub paste: Option<Rc<Extracted>>,
+    pub paste: Option<Rc<Paste>>,
+    /// The paste's findings that need the check (the receiver's verdicts beside this check's),
+    /// which the worker writes once the run has finished.
+    pub paste_findings: Remote<Vec<FindingData>, String>,
+    /// Why the last paste could not be read, shown beside the paste box.
+    pub paste_error: Option<Rc<PasteError>>,
+    /// A paste on its way to the worker.
+    pub reading: bool,
 }
 
 /// Everything that changes the state.
@@ -268,21 +256,30 @@ pub enum Action {
     },
     /// The user picked another resolver.
     ChooseResolver(ResolverChoice),
+    /// A paste went to the worker to be read.
+    Reading,
     /// A paste named neither an address nor a host name: show what it says, check nothing.
-    Pasted(Rc<Extracted>),
+    Pasted(Rc<Paste>),
+    /// The paste could not be read: unrecognised text, or the worker could not be loaded.
+    PasteFailed(Rc<PasteError>),
+    /// The worker wrote the findings of a paste's run.
+    PasteFindings {
+        /// The run.
+        run_id: u64,
+        /// The findings, or why the worker could not write them.
+        result: Result<Vec<FindingData>, String>,
+    },
 }
 
 impl State {
     fn current(&self, run_id: u64) -> bool {
         self.request.as_ref().is_some_and(|r| r.run_id == run_id)
     }
-}
 
-impl Reducible for State {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
+    /// The state after `action`, or `None` when the action changes nothing (events of a run that
+    /// a newer one replaced).
+    pub fn apply(&self, action: Action) -> Option<State> {
+        let mut next = self.clone();
         match action {
             Action::Start(request) => {
                 next.resolver = request.resolver.clone();
@@ -290,6 +287,9 @@ impl Reducible for State {
                 next.request = Some(request);
                 next.run = Remote::Loading;
                 next.queries.clear();
+                next.paste_findings = Remote::Idle;
+                next.paste_error = None;
+                next.reading = false;
             }
             Action::Query { run_id, event } if self.current(run_id) => match event {
                 QueryEvent::Asked { id, question } => {
@@ -308,21 +308,177 @@ impl Reducible for State {
                 }
             },
             Action::Finish(finished) if self.current(finished.request.run_id) => {
+                if finished.request.paste.is_some() {
+                    next.paste_findings = Remote::Loading;
+                }
                 next.run = Remote::Ready(finished);
             }
             Action::Fail { run_id, message } if self.current(run_id) => {
                 next.run = Remote::Failed(message);
             }
             Action::ChooseResolver(choice) => next.resolver = choice,
-            Action::Pasted(extracted) => {
-                next.paste = Some(extracted);
+            Action::Reading => {
+                next.reading = true;
+                next.paste_error = None;
+            }
+            Action::Pasted(paste) => {
+                next.paste = Some(paste);
                 next.request = None;
                 next.run = Remote::Idle;
                 next.queries.clear();
+                next.paste_findings = Remote::Idle;
+                next.paste_error = None;
+                next.reading = false;
+            }
+            Action::PasteFailed(error) => {
+                next.paste_error = Some(error);
+                next.reading = false;
+            }
+            Action::PasteFindings { run_id, result } if self.current(run_id) => {
+                next.paste_findings = match result {
+                    Ok(findings) => Remote::Ready(findings),
+                    Err(why) => Remote::Failed(why),
+                };
             }
             // Events of a run that was replaced by a newer one.
-            Action::Query { .. } | Action::Finish(_) | Action::Fail { .. } => return self,
+            Action::Query { .. }
+            | Action::Finish(_)
+            | Action::Fail { .. }
+            | Action::PasteFindings { .. } => return None,
         }
-        Rc::new(next)
+        Some(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Preset;
+    use sendercheck_core::dns::{Answer, DomainName, Rcode, RecordType};
+    use sendercheck_core::parse_ip;
+
+    fn request(run_id: u64, ip: &str) -> Request {
+        Request {
+            run_id,
+            target: Target::Ip(parse_ip(ip).unwrap()),
+            target_text: ip.into(),
+            helo: String::new(),
+            resolver: ResolverChoice::default(),
+            paste: None,
+        }
+    }
+
+    fn apply(state: &State, action: Action) -> State {
+        state.apply(action).expect("changes the state")
+    }
+
+    #[test]
+    fn reducer_follows_one_run_and_drops_stale_events() {
+        let state = apply(&State::default(), Action::Start(request(7, "192.0.2.10")));
+        assert_eq!(state.run, Remote::Loading);
+        let q = Question::new(
+            DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(),
+            RecordType::Ptr,
+        );
+        let state = apply(
+            &state,
+            Action::Query {
+                run_id: 7,
+                event: QueryEvent::Asked {
+                    id: 0,
+                    question: q.clone(),
+                },
+            },
+        );
+        assert_eq!(state.queries.len(), 1);
+        assert!(state.queries[0].result.is_none());
+        // An event of an older run changes nothing.
+        assert_eq!(
+            state.apply(Action::Query {
+                run_id: 6,
+                event: QueryEvent::Asked { id: 1, question: q },
+            }),
+            None
+        );
+        let state = apply(
+            &state,
+            Action::Query {
+                run_id: 7,
+                event: QueryEvent::Answered {
+                    id: 0,
+                    ms: 12,
+                    result: Ok(Answer::new(Rcode::NxDomain, vec![])),
+                },
+            },
+        );
+        assert_eq!(state.queries[0].ms, Some(12));
+        assert_eq!(
+            state.apply(Action::Fail {
+                run_id: 3,
+                message: "old".into(),
+            }),
+            None
+        );
+        let state = apply(
+            &state,
+            Action::ChooseResolver(ResolverChoice::Preset(Preset::Quad9)),
+        );
+        assert_eq!(state.resolver.key(), "quad9");
+        // A new run clears the progress list.
+        let state = apply(&state, Action::Start(request(8, "192.0.2.11")));
+        assert!(state.queries.is_empty());
+    }
+
+    #[test]
+    fn a_paste_lives_until_a_check_from_the_form() {
+        let paste = Rc::new(Paste {
+            text: "EHLO localhost".into(),
+            hop: None,
+            extracted: "{}".into(),
+            target: None,
+            helo: Some("localhost".into()),
+            findings: Vec::new(),
+        });
+        let state = apply(&State::default(), Action::Reading);
+        assert!(state.reading);
+        let state = apply(&state, Action::Pasted(paste.clone()));
+        assert!(!state.reading);
+        assert_eq!(state.run, Remote::Idle);
+        let mut from_paste = request(2, "192.0.2.10");
+        from_paste.paste = Some(paste.clone());
+        let state = apply(&state, Action::Start(from_paste));
+        assert!(state.paste.as_ref().is_some_and(|p| Rc::ptr_eq(p, &paste)));
+        // The findings of run 1 are stale; run 2's land.
+        assert_eq!(
+            state.apply(Action::PasteFindings {
+                run_id: 1,
+                result: Ok(vec![])
+            }),
+            None
+        );
+        let state = apply(
+            &state,
+            Action::PasteFindings {
+                run_id: 2,
+                result: Err("the worker could not be loaded".into()),
+            },
+        );
+        assert_eq!(
+            state.paste_findings,
+            Remote::Failed("the worker could not be loaded".into())
+        );
+        let state = apply(&state, Action::Start(request(3, "192.0.2.10")));
+        assert!(state.paste.is_none());
+        let failed = apply(
+            &state,
+            Action::PasteFailed(Rc::new(PasteError {
+                reason: "Nothing was pasted.".into(),
+                formats: vec![],
+            })),
+        );
+        assert_eq!(
+            failed.paste_error.as_ref().unwrap().reason,
+            "Nothing was pasted."
+        );
     }
 }

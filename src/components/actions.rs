@@ -1,16 +1,20 @@
-//! Share and export: copy the permalink, download JSON (the CLI's schema) or Markdown.
+//! Share and export: copy the permalink, download JSON (the CLI's schema) or Markdown. The exports
+//! are written by the extras worker from the run's recorded answers (see `crate::extras`).
 
 use yew::prelude::*;
 
-use crate::app::StateHandle;
 use crate::browser;
+use crate::hooks::use_app_state;
+use crate::services::check::export;
 use crate::state::Remote;
 
 /// The share and export buttons, once a run has finished.
 #[component]
 pub fn Actions() -> Html {
-    let state = use_context::<StateHandle>().expect("state context");
+    let state = use_app_state();
     let copied = use_state(|| false);
+    let preparing = use_state(|| None::<&'static str>);
+    let error = use_state(|| None::<String>);
     let Remote::Ready(done) = &state.run else {
         return html! {};
     };
@@ -26,21 +30,36 @@ pub fn Actions() -> Html {
             yew::platform::spawn_local(async move { copied.set(browser::copy_text(&url).await) });
         })
     };
-    let on_json = {
+    let download = |format: &'static str, ext: &'static str, mime: &'static str| {
         let done = done.clone();
-        let name = format!("{stem}.json");
-        Callback::from(move |_| browser::download(&name, "application/json", &done.json()))
-    };
-    let on_md = {
-        let done = done.clone();
-        let name = format!("{stem}.md");
-        Callback::from(move |_| browser::download(&name, "text/markdown", &done.markdown()))
+        let name = format!("{stem}.{ext}");
+        let preparing = preparing.clone();
+        let error = error.clone();
+        Callback::from(move |_| {
+            preparing.set(Some(format));
+            error.set(None);
+            let (name, preparing, error) = (name.clone(), preparing.clone(), error.clone());
+            export(&done, format, move |reply| {
+                preparing.set(None);
+                match reply {
+                    Ok(text) => browser::download(&name, mime, &text),
+                    Err(why) => error.set(Some(why)),
+                }
+            });
+        })
     };
     html! {
         <section class="actions" aria-label="Share and export">
             <button id="copy-link" type="button" onclick={on_link}>{ if *copied { "Link copied" } else { "Copy link" } }</button>
-            <button id="export-json" type="button" onclick={on_json}>{ "Export JSON" }</button>
-            <button id="export-markdown" type="button" onclick={on_md}>{ "Export Markdown" }</button>
+            <button id="export-json" type="button" onclick={download("json", "json", "application/json")} disabled={preparing.is_some()}>
+                { if *preparing == Some("json") { "Preparing…" } else { "Export JSON" } }
+            </button>
+            <button id="export-markdown" type="button" onclick={download("markdown", "md", "text/markdown")} disabled={preparing.is_some()}>
+                { if *preparing == Some("markdown") { "Preparing…" } else { "Export Markdown" } }
+            </button>
+            if let Some(why) = &*error {
+                <p class="field-error" role="alert">{ why }</p>
+            }
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! The raw DNS answers behind a report, collapsible.
 
-use sendercheck_core::Exchange;
+use sendercheck_core::dns::Exchange;
 use yew::prelude::*;
 
 /// Props of [`Evidence`].

@@ -1,16 +1,16 @@
 //! One finding: what was seen, why it matters, how to fix it (copyable).
 
-use sendercheck_core::Finding;
 use yew::prelude::*;
 
 use crate::browser;
 use crate::components::text::with_code;
+use crate::state::FindingData;
 
 /// Props of [`FindingView`].
 #[derive(Properties, PartialEq)]
 pub struct FindingProps {
     /// The finding.
-    pub finding: Finding,
+    pub finding: FindingData,
 }
 
 /// A finding.
@@ -26,10 +26,10 @@ pub fn FindingView(props: &FindingProps) -> Html {
             yew::platform::spawn_local(async move { copied.set(browser::copy_text(&fix).await) });
         })
     };
-    let sev = f.severity.as_str();
+    let sev = f.severity.clone();
     html! {
-        <div class={classes!("finding", sev)} data-finding={f.id}>
-            <p class="finding-title"><span class={classes!("badge", sev)}>{ sev }</span>{ with_code(&f.title) }</p>
+        <div class={classes!("finding", sev.clone())} data-finding={f.id.clone()}>
+            <p class="finding-title"><span class={classes!("badge", sev.clone())}>{ sev }</span>{ with_code(&f.title) }</p>
             <p class="finding-detail">{ with_code(&f.detail) }</p>
             if !f.fix.is_empty() {
                 <div class="fix">
@@ -44,8 +44,8 @@ pub fn FindingView(props: &FindingProps) -> Html {
             }
             if !f.refs.is_empty() {
                 <p class="refs">{ "See " }
-                    { for f.refs.iter().enumerate().map(|(i, r)| html! {
-                        <>{ if i > 0 { ", " } else { "" } }<a href={r.url} rel="noopener noreferrer">{ r.title }</a></>
+                    { for f.refs.iter().enumerate().map(|(i, (title, url))| html! {
+                        <>{ if i > 0 { ", " } else { "" } }<a href={url.clone()} rel="noopener noreferrer">{ title }</a></>
                     }) }
                 </p>
             }

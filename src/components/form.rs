@@ -4,7 +4,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::text::with_code;
-use crate::model::{parse_target, Preset, ResolverChoice, Target};
+use sendercheck_core::Target;
+
+use crate::model::{Preset, ResolverChoice};
 
 /// A validated submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +102,7 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
         let emit = props.onsubmit.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let parsed = parse_target(&target);
+            let parsed = Target::parse(&target).map_err(|e| e.to_string());
             let valid_resolver = resolver.validate();
             target_error.set(parsed.as_ref().err().cloned());
             resolver_error.set(valid_resolver.as_ref().err().cloned());

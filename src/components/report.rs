@@ -3,14 +3,16 @@
 //! Every card carries `data-check` (`iprev`, `helo`, `generic`) and `data-result` (the result word,
 //! or `loading` while the check runs) for tests and for people scripting the page.
 
-use sendercheck_core::{Area, Report};
+use sendercheck_core::finding::Area;
+use sendercheck_core::identity::iprev::IprevResult;
+use sendercheck_core::{Checked, Report};
 use yew::prelude::*;
 
-use crate::app::StateHandle;
 use crate::components::evidence::Evidence;
 use crate::components::finding::FindingView;
 use crate::components::text::with_code;
-use crate::state::{Outcome, Remote};
+use crate::hooks::use_app_state;
+use crate::state::{FindingData, Remote};
 
 /// Props of [`Card`].
 #[derive(Properties, PartialEq)]
@@ -56,7 +58,7 @@ pub fn Card(props: &CardProps) -> Html {
 
 fn findings(report: &Report, areas: &[Area]) -> Html {
     html! {
-        { for report.findings.iter().filter(|f| areas.contains(&f.check)).map(|f| html! { <FindingView finding={f.clone()} /> }) }
+        { for report.findings.iter().filter(|f| areas.contains(&f.check)).map(|f| html! { <FindingView finding={FindingData::from(f)} /> }) }
     }
 }
 
@@ -74,7 +76,7 @@ pub fn AddressReport(props: &AddressReportProps) -> Html {
     let ptr = r.iprev.ptr();
     let iprev_summary = if ptr.is_empty() {
         match r.iprev.result {
-            sendercheck_core::IprevResult::TempError => "The PTR lookup failed.".to_string(),
+            IprevResult::TempError => "The PTR lookup failed.".to_string(),
             _ => "No PTR record.".to_string(),
         }
     } else {
@@ -125,7 +127,7 @@ pub fn AddressReport(props: &AddressReportProps) -> Html {
 /// The results of the current run (loading cards while it runs).
 #[component]
 pub fn Results() -> Html {
-    let state = use_context::<StateHandle>().expect("state context");
+    let state = use_app_state();
     match &state.run {
         Remote::Idle | Remote::Failed(_) => html! {},
         Remote::Loading => {
@@ -142,9 +144,9 @@ pub fn Results() -> Html {
                 </section>
             }
         }
-        Remote::Ready(done) => match &done.outcome {
-            Outcome::Ip(r) => html! { <AddressReport report={r.clone()} /> },
-            Outcome::Host(h) => html! {
+        Remote::Ready(done) => match &done.checked {
+            Checked::Ip(r) => html! { <AddressReport report={r.clone()} /> },
+            Checked::Host(h) => html! {
                 <div class="host" data-host={h.host.to_string()}>
                     if h.reports.len() > 1 {
                         <p class="host-note">{ format!("{} has {} addresses; each is checked as a sending IP.", h.host, h.reports.len()) }</p>

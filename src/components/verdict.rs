@@ -3,13 +3,13 @@
 use sendercheck_core::Verdict;
 use yew::prelude::*;
 
-use crate::app::StateHandle;
+use crate::hooks::use_app_state;
 use crate::state::Remote;
 
 /// The headline box.
 #[component]
 pub fn VerdictBox() -> Html {
-    let state = use_context::<StateHandle>().expect("state context");
+    let state = use_app_state();
     let (word, body) = match &state.run {
         Remote::Idle => {
             return html! { <section id="verdict" class="verdict idle" aria-live="polite" data-verdict="idle"></section> }
@@ -27,8 +27,8 @@ pub fn VerdictBox() -> Html {
         }
         Remote::Failed(message) => ("temperror", html! { <p class="headline">{ message }</p> }),
         Remote::Ready(done) => {
-            let word = done.verdict().as_str();
-            let label = match done.verdict() {
+            let word = done.checked.verdict().as_str();
+            let label = match done.checked.verdict() {
                 Verdict::Pass => "Accepted",
                 Verdict::Fail => "Problems found",
                 Verdict::TempError => "Could not tell",
@@ -38,7 +38,7 @@ pub fn VerdictBox() -> Html {
                 html! {
                     <>
                         <p class="verdict-label">{ label }</p>
-                        <p class="headline">{ done.headline() }</p>
+                        <p class="headline">{ done.checked.headline() }</p>
                         if let Some(problem) = done.resolver_problem() {
                             <p id="resolver-problem" class="resolver-problem" role="alert">{ problem }</p>
                         }

@@ -47,6 +47,7 @@
 #![warn(missing_docs)]
 
 mod client;
+pub mod replay;
 mod wire;
 
 pub use client::{resolver_url, DohClient, DEFAULT_RESOLVER, DEFAULT_TIMEOUT, DNS_MESSAGE};

@@ -213,3 +213,25 @@ async fn closed_port_is_a_transport_error() {
         "{why}"
     );
 }
+
+/// A run recorded against the real servers and replayed from its text form gives the very same
+/// report: the page's worker writes its exports from such a replay.
+#[tokio::test]
+async fn a_recorded_run_replays_to_the_same_report() {
+    use sendercheck_doh::replay::{Recorder, Recording, Replay};
+    for (transport, doh) in clients() {
+        for (ip, helo) in [
+            ("192.0.2.10", "EHLO mail.sendercheck.test"),
+            ("192.0.2.30", "EHLO other.sendercheck.test"),
+            ("2001:db8::10", "EHLO [IPv6:2001:db8::10]"),
+        ] {
+            let recorder = Recorder::new(doh.clone());
+            let ip = parse_ip(ip).unwrap();
+            let live = sendercheck_core::check(&recorder, ip, Some(helo)).await;
+            let text = recorder.recording().to_text();
+            let replay = Replay::new(Recording::from_text(&text).unwrap());
+            let again = sendercheck_core::check(&replay, ip, Some(helo)).await;
+            assert_eq!(live, again, "{transport} {ip}");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The worker's message loop: a request in, a reply out, each a plain JS object.
+//!
+//! Request: `{id, op, text?, hop?, target?, helo?, recording?, elapsed_ms?, resolver?}` with `op`
+//! one of `read`, `findings`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
+//! JSON or text asked for, or (with `ok: false`) why it could not be made. The worker posts
+//! `{ready: true}` once it listens: a message sent before that would be lost.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::{read, Run};
+
+fn field(data: &JsValue, key: &str) -> JsValue {
+    Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(data: &JsValue, key: &str) -> Option<String> {
+    field(data, key).as_string()
+}
+
+fn number(data: &JsValue, key: &str) -> Option<u64> {
+    field(data, key)
+        .as_f64()
+        .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+        .map(|n| n as u64)
+}
+
+async fn answer(data: &JsValue) -> Result<String, String> {
+    let op = text(data, "op").unwrap_or_default();
+    let pasted = text(data, "text");
+    let hop = number(data, "hop").map(|h| h as usize);
+    if op == "read" {
+        let reply = read(pasted.as_deref().unwrap_or_default(), hop);
+        return serde_json::to_string(&reply).map_err(|e| e.to_string());
+    }
+    let target = text(data, "target").unwrap_or_default();
+    let helo = text(data, "helo").unwrap_or_default();
+    let recording = text(data, "recording").unwrap_or_default();
+    let run = Run {
+        target: &target,
+        helo: &helo,
+        recording: &recording,
+        paste: pasted.as_deref().map(|t| (t, hop)),
+    };
+    match op.as_str() {
+        "findings" => run.paste_findings().await,
+        "json" => run.json(number(data, "elapsed_ms").unwrap_or(0)).await,
+        "markdown" => {
+            run.markdown(&text(data, "resolver").unwrap_or_default())
+                .await
+        }
+        other => Err(format!("the worker has no operation `{other}`")),
+    }
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, id: &JsValue, result: Result<String, String>) {
+    let reply = Object::new();
+    let (ok, value) = match result {
+        Ok(v) => (true, v),
+        Err(e) => (false, e),
+    };
+    let _ = Reflect::set(&reply, &"id".into(), id);
+    let _ = Reflect::set(&reply, &"ok".into(), &JsValue::from_bool(ok));
+    let _ = Reflect::set(&reply, &"value".into(), &JsValue::from_str(&value));
+    let _ = scope.post_message(&reply);
+}
+
+/// Starts listening, and says so.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let replies = scope.clone();
+    let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+        let data = e.data();
+        let scope = replies.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let id = field(&data, "id");
+            post(&scope, &id, answer(&data).await);
+        });
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    let ready = Object::new();
+    let _ = Reflect::set(&ready, &"ready".into(), &JsValue::TRUE);
+    let _ = scope.post_message(&ready);
+}
