@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# First-load size of a release build of the page: every file in DIST_DIR (index.html, the JS glue,
-# the _bg.wasm, the CSS, the favicon), raw, gzip -9 and brotli -q 11 bytes, and their total.
-# The gzip total is held against the budget (300 KB, exit 1 when over) and the aim (200 KB).
+# First-load size of a release build of the page: index.html and every file it names (the JS glue,
+# the _bg.wasm, the CSS, the favicon), raw, gzip -9 and brotli -q 11 bytes, and their total, which
+# is held against the 200 KB gzip budget (exit 1 when over). The files the page loads only when
+# first needed (the extras worker's glue and wasm, the panels' stylesheet) are listed apart and
+# not counted.
 #
 #   scripts/size.sh dist          (`make size` builds dist/ first)
 #
@@ -9,8 +11,7 @@
 # falls back to Python's `brotli` module from PyPI.
 set -euo pipefail
 
-BUDGET=$((300 * 1024))
-AIM=$((200 * 1024))
+BUDGET=$((200 * 1024))
 
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
   echo "usage: $0 DIST_DIR   (a release build, e.g. from 'make build')" >&2
@@ -66,37 +67,39 @@ fi
 row() { printf '%-48s %10s %10s %10s\n' "$@"; }
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 
-echo "First load of $dist (bytes; KB = 1024 bytes):"
-row file raw gzip-9 brotli-11
-raw_total=0 gz_total=0 br_total=0
-unreferenced=()
+[ -f "$dist/index.html" ] || { echo "size: $dist has no index.html" >&2; exit 2; }
+first=(index.html) lazy=()
 for f in "${files[@]}"; do
   f=${f#./}
-  raw=$(wc -c <"$dist/$f")
-  gz=$(gzip_bytes "$dist/$f")
-  br=$(brotli_bytes "$dist/$f")
-  raw_total=$((raw_total + raw)) gz_total=$((gz_total + gz)) br_total=$((br_total + br))
-  row "$f" "$raw" "$gz" "$br"
-  # Everything in dist is counted, but a file index.html does not name is probably not loaded.
-  if [ "$f" != index.html ] && [ -f "$dist/index.html" ] && ! grep -qF -- "$(basename -- "$f")" "$dist/index.html"; then
-    unreferenced+=("$f")
-  fi
+  [ "$f" = index.html ] && continue
+  if grep -qF -- "$(basename -- "$f")" "$dist/index.html"; then first+=("$f"); else lazy+=("$f"); fi
 done
-row total "$raw_total" "$gz_total" "$br_total"
-row "" "($(kb "$raw_total"))" "($(kb "$gz_total"))" "($(kb "$br_total"))"
-echo
 
-for f in ${unreferenced[@]+"${unreferenced[@]}"}; do
-  echo "note: $f is not referenced by index.html (counted anyway; should it be in dist?)"
-done
-[ -f "$dist/index.html" ] || echo "note: $dist has no index.html"
+table() {
+  local title=$1; shift
+  echo "$title"
+  row file raw gzip-9 brotli-11
+  raw_total=0 gz_total=0 br_total=0
+  for f in "$@"; do
+    raw=$(wc -c <"$dist/$f")
+    gz=$(gzip_bytes "$dist/$f")
+    br=$(brotli_bytes "$dist/$f")
+    raw_total=$((raw_total + raw)) gz_total=$((gz_total + gz)) br_total=$((br_total + br))
+    row "$f" "$raw" "$gz" "$br"
+  done
+  row total "$raw_total" "$gz_total" "$br_total"
+  row "" "($(kb "$raw_total"))" "($(kb "$gz_total"))" "($(kb "$br_total"))"
+  echo
+}
+
+if [ ${#lazy[@]} -gt 0 ]; then
+  table "Loaded when first needed (a paste, an export; not counted):" "${lazy[@]}"
+fi
+table "First load of $dist (bytes; KB = 1024 bytes):" "${first[@]}"
 
 gz=$(kb "$gz_total")
 if [ "$gz_total" -gt "$BUDGET" ]; then
-  echo "OVER BUDGET: gzip total $gz > budget $(kb "$BUDGET") (aim $(kb "$AIM"))"
+  echo "OVER BUDGET: first-load gzip total $gz > budget $(kb "$BUDGET")"
   exit 1
-elif [ "$gz_total" -gt "$AIM" ]; then
-  echo "within budget, over aim: gzip total $gz <= budget $(kb "$BUDGET"), > aim $(kb "$AIM")"
-else
-  echo "within aim: gzip total $gz <= aim $(kb "$AIM") (budget $(kb "$BUDGET"))"
 fi
+echo "within budget: first-load gzip total $gz <= $(kb "$BUDGET") ($(kb $((BUDGET - gz_total))) to spare)"

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::{
-    actions::Actions, form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::Pasted,
-    progress::Progress, report::Results, sav::Sav, verdict::VerdictBox,
+    form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::Pasted, progress::Progress,
+    report::Results, sav::SAV, verdict::VerdictBox,
 };
 use crate::hooks::StateHandle;
 use crate::model::{Permalink, ResolverChoice};
@@ -30,7 +30,7 @@ pub fn App() -> Html {
     // The connection to the chosen resolver opens while the user types (no question is asked
     // before a check; only the TLS handshake happens early).
     use_effect_with(state.resolver.origin(), |origin| {
-        browser::preconnect(origin.as_deref());
+        browser::head_link("resolver-preconnect", "preconnect", origin.as_deref());
     });
 
     // A permalink runs its check at once.
@@ -118,8 +118,7 @@ pub fn App() -> Html {
                 <Pasted {onpick} />
                 <Progress />
                 <Results />
-                <Actions />
-                <Sav />
+                { Html::from_html_unchecked(AttrValue::Static(SAV)) }
             </main>
             <footer class="footer">
                 <p>{ "Nothing leaves your browser except the DNS questions, sent to the resolver you choose (its connection opens when the page loads; no question is asked before you check). No cookies, no trackers. " }

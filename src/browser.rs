@@ -88,28 +88,26 @@ fn js_sys_array_of(text: &str) -> wasm_bindgen::JsValue {
     array.into()
 }
 
-/// Opens the connection to `origin` ahead of the first check (`<link rel="preconnect">`, with
-/// `crossorigin` since the DoH requests are CORS fetches), replacing the link for another origin;
-/// `None` removes it.
-pub fn preconnect(origin: Option<&str>) {
+/// Sets `<link id=… rel=… href=…>` in the document's head, adding it on first use; `None` removes
+/// it. `crossorigin` is set too (harmless for a stylesheet, required for a CORS preconnect).
+pub fn head_link(id: &str, rel: &str, href: Option<&str>) {
     let Some(document) = window().and_then(|w| w.document()) else {
         return;
     };
-    let existing = document.get_element_by_id("resolver-preconnect");
-    match (origin, existing) {
+    match (href, document.get_element_by_id(id)) {
         (None, Some(link)) => link.remove(),
         (None, None) => {}
-        (Some(origin), Some(link)) => {
-            let _ = link.set_attribute("href", origin);
+        (Some(href), Some(link)) => {
+            let _ = link.set_attribute("href", href);
         }
-        (Some(origin), None) => {
+        (Some(href), None) => {
             let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) else {
                 return;
             };
-            link.set_id("resolver-preconnect");
-            let _ = link.set_attribute("rel", "preconnect");
+            link.set_id(id);
+            let _ = link.set_attribute("rel", rel);
             let _ = link.set_attribute("crossorigin", "");
-            let _ = link.set_attribute("href", origin);
+            let _ = link.set_attribute("href", href);
             let _ = head.append_child(&link);
         }
     }

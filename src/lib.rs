@@ -11,6 +11,7 @@
 
 pub mod extras;
 pub mod model;
+pub mod render;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use sendercheck_core::dns::{Answer, Question, ResolveError};
+use sendercheck_core::dns::{Question, Rcode, ResolveError};
 use sendercheck_core::finding::Finding;
 use sendercheck_core::{Checked, Target};
 
@@ -64,21 +64,26 @@ impl From<&Finding> for FindingData {
 }
 
 /// A paste the extras worker has read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Paste {
     /// The text, kept to hand to the worker again for the findings that need the check and for
     /// the exports.
     pub text: Rc<str>,
     /// The Received header picked by hand (0-based), if any.
     pub hop: Option<usize>,
-    /// The `extracted` object of `sendercheck paste --json`, as the worker wrote it.
-    pub extracted: Rc<str>,
     /// What the paste names, to check.
     pub target: Option<Target>,
     /// The EHLO argument it names.
     pub helo: Option<String>,
-    /// The findings the text alone gives (Sender Address Verification, EHLO syntax).
-    pub findings: Vec<FindingData>,
+    /// The paste panel as the worker rendered it before the check (`crate::extras::panel`).
+    pub panel: Rc<str>,
+}
+
+/// A paste is the same paste when it is the same text, read at the same hop.
+impl PartialEq for Paste {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.text, &other.text) && self.hop == other.hop
+    }
 }
 
 /// Text the extras worker could not read as any format.
@@ -108,7 +113,7 @@ pub struct Request {
 }
 
 /// A finished run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Finished {
     /// The request it answers.
     pub request: Request,
@@ -118,6 +123,14 @@ pub struct Finished {
     pub elapsed_ms: u64,
     /// The run's DNS replies in `sendercheck_doh::replay` text form, for the worker's exports.
     pub recording: Rc<str>,
+}
+
+/// A finished run never changes, so its run id says which one it is. (Comparing the reports field
+/// by field would cost the page's first load several kilobytes for nothing.)
+impl PartialEq for Finished {
+    fn eq(&self, other: &Self) -> bool {
+        self.request.run_id == other.request.run_id
+    }
 }
 
 impl Finished {
@@ -192,8 +205,8 @@ pub enum QueryEvent {
         id: usize,
         /// Whole milliseconds since it was asked.
         ms: u32,
-        /// The reply.
-        result: Result<Answer, ResolveError>,
+        /// The reply's rcode, or why there was none.
+        result: Result<Rcode, String>,
     },
 }
 
@@ -206,8 +219,8 @@ pub struct QueryRow {
     pub question: Question,
     /// Milliseconds it took, once answered.
     pub ms: Option<u32>,
-    /// The reply, once answered.
-    pub result: Option<Result<Answer, ResolveError>>,
+    /// The rcode, or why there was no answer, once answered.
+    pub result: Option<Result<Rcode, String>>,
 }
 
 /// Everything the page shows.
@@ -224,9 +237,9 @@ pub struct State {
     /// The paste being shown: set by a check started from a paste, or by a paste that names
     /// nothing to look up; cleared by a check started from the form.
     pub paste: Option<Rc<Paste>>,
-    /// The paste's findings that need the check (the receiver's verdicts beside this check's),
-    /// which the worker writes once the run has finished.
-    pub paste_findings: Remote<Vec<FindingData>, String>,
+    /// The paste panel once the run has finished, with the findings that need the check (the
+    /// receiver's verdicts beside this check's), as the worker rendered it.
+    pub paste_panel: Remote<Rc<str>, String>,
     /// Why the last paste could not be read, shown beside the paste box.
     pub paste_error: Option<Rc<PasteError>>,
     /// A paste on its way to the worker.
@@ -262,12 +275,12 @@ pub enum Action {
     Pasted(Rc<Paste>),
     /// The paste could not be read: unrecognised text, or the worker could not be loaded.
     PasteFailed(Rc<PasteError>),
-    /// The worker wrote the findings of a paste's run.
-    PasteFindings {
+    /// The worker rendered the panel of a paste's finished run.
+    PastePanel {
         /// The run.
         run_id: u64,
-        /// The findings, or why the worker could not write them.
-        result: Result<Vec<FindingData>, String>,
+        /// The panel's HTML, or why the worker could not render it.
+        result: Result<Rc<str>, String>,
     },
 }
 
@@ -287,7 +300,7 @@ impl State {
                 next.request = Some(request);
                 next.run = Remote::Loading;
                 next.queries.clear();
-                next.paste_findings = Remote::Idle;
+                next.paste_panel = Remote::Idle;
                 next.paste_error = None;
                 next.reading = false;
             }
@@ -309,7 +322,7 @@ impl State {
             },
             Action::Finish(finished) if self.current(finished.request.run_id) => {
                 if finished.request.paste.is_some() {
-                    next.paste_findings = Remote::Loading;
+                    next.paste_panel = Remote::Loading;
                 }
                 next.run = Remote::Ready(finished);
             }
@@ -326,7 +339,7 @@ impl State {
                 next.request = None;
                 next.run = Remote::Idle;
                 next.queries.clear();
-                next.paste_findings = Remote::Idle;
+                next.paste_panel = Remote::Idle;
                 next.paste_error = None;
                 next.reading = false;
             }
@@ -334,9 +347,9 @@ impl State {
                 next.paste_error = Some(error);
                 next.reading = false;
             }
-            Action::PasteFindings { run_id, result } if self.current(run_id) => {
-                next.paste_findings = match result {
-                    Ok(findings) => Remote::Ready(findings),
+            Action::PastePanel { run_id, result } if self.current(run_id) => {
+                next.paste_panel = match result {
+                    Ok(html) => Remote::Ready(html),
                     Err(why) => Remote::Failed(why),
                 };
             }
@@ -344,7 +357,7 @@ impl State {
             Action::Query { .. }
             | Action::Finish(_)
             | Action::Fail { .. }
-            | Action::PasteFindings { .. } => return None,
+            | Action::PastePanel { .. } => return None,
         }
         Some(next)
     }
@@ -354,7 +367,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::model::Preset;
-    use sendercheck_core::dns::{Answer, DomainName, Rcode, RecordType};
+    use sendercheck_core::dns::{DomainName, RecordType};
     use sendercheck_core::parse_ip;
 
     fn request(run_id: u64, ip: &str) -> Request {
@@ -407,7 +420,7 @@ mod tests {
                 event: QueryEvent::Answered {
                     id: 0,
                     ms: 12,
-                    result: Ok(Answer::new(Rcode::NxDomain, vec![])),
+                    result: Ok(Rcode::NxDomain),
                 },
             },
         );
@@ -434,10 +447,9 @@ mod tests {
         let paste = Rc::new(Paste {
             text: "EHLO localhost".into(),
             hop: None,
-            extracted: "{}".into(),
             target: None,
             helo: Some("localhost".into()),
-            findings: Vec::new(),
+            panel: "<section id=pasted></section>".into(),
         });
         let state = apply(&State::default(), Action::Reading);
         assert!(state.reading);
@@ -450,21 +462,21 @@ mod tests {
         assert!(state.paste.as_ref().is_some_and(|p| Rc::ptr_eq(p, &paste)));
         // The findings of run 1 are stale; run 2's land.
         assert_eq!(
-            state.apply(Action::PasteFindings {
+            state.apply(Action::PastePanel {
                 run_id: 1,
-                result: Ok(vec![])
+                result: Ok("<section></section>".into())
             }),
             None
         );
         let state = apply(
             &state,
-            Action::PasteFindings {
+            Action::PastePanel {
                 run_id: 2,
                 result: Err("the worker could not be loaded".into()),
             },
         );
         assert_eq!(
-            state.paste_findings,
+            state.paste_panel,
             Remote::Failed("the worker could not be loaded".into())
         );
         let state = apply(&state, Action::Start(request(3, "192.0.2.10")));

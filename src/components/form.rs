@@ -3,7 +3,7 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::text::with_code;
+use crate::components::with_code;
 use sendercheck_core::Target;
 
 use crate::model::{Preset, ResolverChoice};

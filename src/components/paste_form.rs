@@ -8,7 +8,7 @@ use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::components::text::with_code;
+use crate::components::with_code;
 use crate::state::PasteError;
 
 /// Props of [`PasteForm`].

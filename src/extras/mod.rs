@@ -11,12 +11,12 @@
 //! [`worker`] is the message loop around them. Requests and replies are JS objects whose fields
 //! are strings and numbers; every reply's `value` is JSON or the exported text.
 
+pub mod panel;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 use serde::Serialize;
 
-use sendercheck_core::finding::Finding;
 use sendercheck_core::paste::{self, paste_findings, Extracted, Format, PasteReport};
 use sendercheck_core::report::{check_target, Checked, Target};
 use sendercheck_doh::replay::{Recording, Replay};
@@ -27,14 +27,12 @@ use sendercheck_doh::replay::{Recording, Replay};
 pub enum ReadReply {
     /// The paste was recognised.
     Read {
-        /// The `extracted` object of `sendercheck paste --json`, as JSON text.
-        extracted: String,
+        /// The paste panel's HTML ([`panel::paste_panel`]) before the check.
+        panel: String,
         /// What to check: an address or a host name, as text; `null` when nothing.
         target: Option<String>,
         /// The EHLO argument.
         helo: Option<String>,
-        /// The findings the text alone gives.
-        findings: Vec<Finding>,
     },
     /// It was not.
     NotRecognised {
@@ -59,19 +57,15 @@ fn extracted(text: &str, hop: Option<usize>) -> Result<Extracted, String> {
 pub fn read(text: &str, hop: Option<usize>) -> ReadReply {
     match extracted(text, hop) {
         Ok(x) => {
-            let json = paste::paste_json(
-                &PasteReport {
-                    extracted: x.clone(),
-                    checked: None,
-                    findings: Vec::new(),
-                },
-                0,
-            );
+            let target = paste::target(&x);
+            let check = match target {
+                Some(_) => panel::Check::Running,
+                None => panel::Check::None,
+            };
             ReadReply::Read {
-                extracted: json["extracted"].to_string(),
-                target: paste::target(&x).map(|t| t.to_string()),
+                panel: panel::paste_panel(&x, target.as_ref(), check, &paste_findings(&x, None)),
+                target: target.map(|t| t.to_string()),
                 helo: x.helo.clone(),
-                findings: paste_findings(&x, None),
             }
         }
         Err(reason) => ReadReply::NotRecognised {
@@ -123,11 +117,22 @@ impl Run<'_> {
         }))
     }
 
-    /// The paste's findings once its check has run, as a JSON array.
-    pub async fn paste_findings(&self) -> Result<String, String> {
-        let report = self.paste_report().await?;
-        let findings = report.map(|r| r.findings).unwrap_or_default();
-        Ok(serde_json::to_string(&findings).unwrap_or_default())
+    /// The paste panel once its check has run, with the findings that compare the two.
+    pub async fn paste_panel(&self) -> Result<String, String> {
+        let Some(p) = self.paste_report().await? else {
+            return Err("the run did not come from a paste".into());
+        };
+        let iprev = match &p.checked {
+            Some(Checked::Ip(r)) => Some(r.iprev.result.as_str()),
+            _ => None,
+        };
+        let target = Target::parse(self.target).ok();
+        Ok(panel::paste_panel(
+            &p.extracted,
+            target.as_ref(),
+            panel::Check::Done { iprev },
+            &p.findings,
+        ))
     }
 
     /// The JSON export: `sendercheck ip|host --json`, or `sendercheck paste --json` after a paste.
@@ -200,17 +205,16 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
     #[test]
     fn reads_a_paste_or_says_what_it_accepts() {
         let ReadReply::Read {
-            extracted,
+            panel,
             target,
             helo,
-            ..
         } = read(HEADERS, None)
         else {
             panic!("headers not read");
         };
-        let x: Value = serde_json::from_str(&extracted).unwrap();
-        assert_eq!(x["format"], "headers");
-        assert_eq!(x["chosen_hop"], 0);
+        assert!(panel.contains("data-format=\"headers\""), "{panel}");
+        assert!(panel.contains("data-role=\"entry\" data-chosen=\"true\""), "{panel}");
+        assert!(panel.contains("data-check=\"receiver\" data-result=\"loading\""), "{panel}");
         assert_eq!(target.as_deref(), Some("192.0.2.10"));
         assert_eq!(helo.as_deref(), Some("mail.example.com"));
         let ReadReply::NotRecognised { reason, formats } = read("hello", None) else {
@@ -226,7 +230,15 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             ReadReply::NotRecognised { .. }
         ));
         let reply = serde_json::to_value(read("EHLO localhost", None)).unwrap();
-        assert_eq!(reply["findings"][0]["id"], "helo-invalid");
+        assert!(reply["panel"]
+            .as_str()
+            .unwrap()
+            .contains("data-finding=\"helo-invalid\""));
+        let reply = serde_json::to_value(read("myhostname = mail.example.com\nsmtpd_sender_restrictions = reject_unverified_sender\n", None)).unwrap();
+        let panel = reply["panel"].as_str().unwrap();
+        assert!(panel.contains("data-check=\"sav\" data-result=\"fail\""), "{panel}");
+        assert!(panel.contains("data-finding=\"sav-callout\""), "{panel}");
+        assert!(panel.contains("<dd data-extracted=\"sav\">on</dd>"), "{panel}");
     }
 
     #[test]
@@ -238,22 +250,19 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             recording: &recording,
             paste: Some((HEADERS, None)),
         };
-        let findings: Value =
-            serde_json::from_str(&block_on(run.paste_findings()).unwrap()).unwrap();
-        let ids: Vec<&str> = findings
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["id"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            ids,
-            [
-                "receiver-auth-fail",
-                "receiver-iprev-differs",
-                "receiver-rdns-differs"
-            ]
+        let panel = block_on(run.paste_panel()).unwrap();
+        for id in [
+            "receiver-auth-fail",
+            "receiver-iprev-differs",
+            "receiver-rdns-differs",
+        ] {
+            assert!(panel.contains(&format!("data-finding=\"{id}\"")), "{id}: {panel}");
+        }
+        assert!(
+            panel.contains("data-check=\"receiver\" data-result=\"differs\""),
+            "{panel}"
         );
+        assert!(panel.contains("<td data-label=\"This check\">pass</td>"), "{panel}");
         let json: Value = serde_json::from_str(&block_on(run.json(7)).unwrap()).unwrap();
         assert_eq!(json["iprev"]["result"], "pass");
         assert_eq!(json["extracted"]["format"], "headers");

@@ -1,7 +1,7 @@
 //! The worker's message loop: a request in, a reply out, each a plain JS object.
 //!
 //! Request: `{id, op, text?, hop?, target?, helo?, recording?, elapsed_ms?, resolver?}` with `op`
-//! one of `read`, `findings`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
+//! one of `read`, `panel`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
 //! JSON or text asked for, or (with `ok: false`) why it could not be made. The worker posts
 //! `{ready: true}` once it listens: a message sent before that would be lost.
 
@@ -45,7 +45,7 @@ async fn answer(data: &JsValue) -> Result<String, String> {
         paste: pasted.as_deref().map(|t| (t, hop)),
     };
     match op.as_str() {
-        "findings" => run.paste_findings().await,
+        "panel" => run.paste_panel().await,
         "json" => run.json(number(data, "elapsed_ms").unwrap_or(0)).await,
         "markdown" => {
             run.markdown(&text(data, "resolver").unwrap_or_default())

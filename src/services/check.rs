@@ -87,7 +87,7 @@ pub fn run(
         if let Some(paste) = finished.request.paste.clone() {
             let dispatcher = dispatcher.clone();
             let ask = extras::request(
-                "findings",
+                "panel",
                 &[
                     ("text", &paste.text),
                     ("target", &finished.request.target_text),
@@ -97,9 +97,9 @@ pub fn run(
             );
             extras::with_hop(&ask, paste.hop);
             extras::ask(ask, move |reply| {
-                dispatcher.dispatch(Action::PasteFindings {
+                dispatcher.dispatch(Action::PastePanel {
                     run_id,
-                    result: reply.map(|json| extras::findings(&json)),
+                    result: reply.map(Rc::from),
                 })
             });
         }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-use crate::state::{FindingData, Paste, PasteError};
+use crate::state::{Paste, PasteError};
 
 /// The loader script Trunk writes for the worker binary.
 const LOADER: &str = "./sendercheck-extras_loader.js";
@@ -88,7 +88,11 @@ fn on_message(e: MessageEvent) {
     }
 }
 
+/// The stylesheet of the panels the worker renders, loaded with it.
+const PANELS_CSS: &str = "./panels.css";
+
 fn start() -> Result<Rc<Extras>, String> {
+    crate::browser::head_link("panels-css", "stylesheet", Some(PANELS_CSS));
     let worker = Worker::new(LOADER).map_err(|_| "the browser refused to start it".to_string())?;
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(on_message);
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -170,39 +174,11 @@ fn strings(value: &JsValue) -> Vec<String> {
         .collect()
 }
 
-/// The findings of a JSON array the worker wrote (the engine's finding schema).
-pub fn findings(json: &str) -> Vec<FindingData> {
-    let Ok(list) = JSON::parse(json) else {
-        return Vec::new();
-    };
-    Array::from(&list)
-        .iter()
-        .map(|f| {
-            let s = |k: &str| get(&f, k).as_string().unwrap_or_default();
-            FindingData {
-                id: s("id"),
-                check: s("check"),
-                severity: s("severity"),
-                title: s("title"),
-                detail: s("detail"),
-                fix: s("fix"),
-                refs: Array::from(&get(&f, "refs"))
-                    .iter()
-                    .map(|r| {
-                        let t = |k: &str| get(&r, k).as_string().unwrap_or_default();
-                        (t("title"), t("url"))
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
 /// The worker's reply to `read`: the paste, or why it was not recognised.
 pub fn paste_from(text: Rc<str>, hop: Option<usize>, json: &str) -> Result<Paste, PasteError> {
     let reply = JSON::parse(json).unwrap_or(JsValue::NULL);
     let s = |k: &str| get(&reply, k).as_string();
-    let Some(extracted) = s("extracted") else {
+    let Some(panel) = s("panel") else {
         return Err(PasteError {
             reason: s("reason").unwrap_or_else(|| "The paste could not be read.".into()),
             formats: Array::from(&get(&reply, "formats"))
@@ -215,16 +191,11 @@ pub fn paste_from(text: Rc<str>, hop: Option<usize>, json: &str) -> Result<Paste
                 .collect(),
         });
     };
-    let findings_json = JSON::stringify(&get(&reply, "findings"))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
     Ok(Paste {
         text,
         hop,
-        extracted: extracted.into(),
         target: s("target").and_then(|t| sendercheck_core::Target::parse(&t).ok()),
         helo: s("helo"),
-        findings: findings(&findings_json),
+        panel: panel.into(),
     })
 }

@@ -58,7 +58,7 @@ impl Traced {
         self.on_event.emit(QueryEvent::Answered {
             id,
             ms: (now() - started).max(0.0) as u32,
-            result: result.clone(),
+            result: result.as_ref().map(|a| a.rcode).map_err(|e| e.to_string()),
         });
         result
     }

@@ -13,7 +13,6 @@
 //! forgotten (questions still in flight are kept).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -51,9 +50,10 @@ impl Slot {
 pub struct Cached<R> {
     inner: R,
     capacity: usize,
-    slots: RefCell<HashMap<Question, Rc<Slot>>>,
-    /// Questions in the order they were first asked, for forgetting the oldest.
-    order: RefCell<VecDeque<Question>>,
+    /// Questions in the order they were first asked, so the oldest go first. A run asks tens of
+    /// questions and a batch keeps a bounded window, so a list beats a hash map here (and costs
+    /// the page's wasm less).
+    slots: RefCell<Vec<(Question, Rc<Slot>)>>,
     sent: Cell<usize>,
 }
 
@@ -68,8 +68,7 @@ impl<R: Resolver> Cached<R> {
         Cached {
             inner,
             capacity: capacity.max(1),
-            slots: RefCell::new(HashMap::new()),
-            order: RefCell::new(VecDeque::new()),
+            slots: RefCell::new(Vec::new()),
             sent: Cell::new(0),
         }
     }
@@ -86,7 +85,12 @@ impl<R: Resolver> Cached<R> {
 
     async fn ask(&self, question: &Question) -> Reply {
         loop {
-            let existing = self.slots.borrow().get(question).cloned();
+            let existing = self
+                .slots
+                .borrow()
+                .iter()
+                .find(|(q, _)| q == question)
+                .map(|(_, s)| Rc::clone(s));
             let Some(slot) = existing else {
                 return self.lead(question).await;
             };
@@ -102,8 +106,7 @@ impl<R: Resolver> Cached<R> {
         let slot = Rc::new(Slot::default());
         self.slots
             .borrow_mut()
-            .insert(question.clone(), Rc::clone(&slot));
-        self.order.borrow_mut().push_back(question.clone());
+            .push((question.clone(), Rc::clone(&slot)));
         self.sent.set(self.sent.get() + 1);
         let mut guard = Abandon {
             cache: self,
@@ -118,19 +121,13 @@ impl<R: Resolver> Cached<R> {
     }
 
     fn forget_oldest(&self) {
-        let mut order = self.order.borrow_mut();
         let mut slots = self.slots.borrow_mut();
-        let mut kept = 0;
-        while slots.len() > self.capacity && kept < order.len() {
-            let Some(q) = order.pop_front() else { break };
-            let answered = slots.get(&q).is_some_and(|s| s.reply.borrow().is_some());
-            if answered {
-                slots.remove(&q);
-            } else {
-                order.push_back(q);
-                kept += 1;
-            }
-        }
+        let mut excess = slots.len().saturating_sub(self.capacity);
+        slots.retain(|(_, s)| {
+            let forget = excess > 0 && s.reply.borrow().is_some();
+            excess -= usize::from(forget);
+            !forget
+        });
     }
 }
 
@@ -144,7 +141,10 @@ struct Abandon<'a, R> {
 impl<R> Drop for Abandon<'_, R> {
     fn drop(&mut self) {
         if let Some(slot) = self.slot.take() {
-            self.cache.slots.borrow_mut().remove(self.question);
+            self.cache
+                .slots
+                .borrow_mut()
+                .retain(|(q, _)| q != self.question);
             slot.settle(None);
         }
     }

@@ -6,8 +6,11 @@
 //! the names people type into A-labels itself:
 //!
 //! - labels are split on `.` and on the dots UTS #46 maps to it (`。` U+3002, `．` U+FF0E, `｡` U+FF61);
-//! - each character is lower-cased (Rust's `char::to_lowercase`, already in every build) and
-//!   full-width ASCII (`ｍａｉｌ`) is mapped to ASCII, as UTS #46 does;
+//! - each character is lower-cased and full-width ASCII (`ｍａｉｌ`) is mapped to ASCII, as UTS #46
+//!   does. Capitals are mapped by [`lower`] for the scripts whose capitals follow a pattern (Latin,
+//!   Greek, Cyrillic, Armenian, Georgian: what domain names use); any other capital letter is
+//!   refused with a message asking for the name in lower case. (Rust's `char::to_lowercase`
+//!   would bring its 11.7 KB case table into the page for the rare rest.)
 //! - a label that is then still not ASCII must consist of letters, digits and hyphens (Unicode
 //!   `Alphabetic` or `Numeric`, which includes the vowel signs Indic scripts need); a
 //!   character outside them, such as a combining accent typed after its letter (`u` + U+0308
@@ -43,7 +46,15 @@ pub(crate) fn to_ascii(name: &str) -> Result<String, IdnaError> {
                         .to_ascii_lowercase(),
                 ),
                 c if c.is_ascii() => mapped.push(c.to_ascii_lowercase()),
-                c => mapped.extend(c.to_lowercase()),
+                c => match lower(c) {
+                    Some(l) => mapped.push(l),
+                    None => {
+                        return Err(IdnaError(format!(
+                            "the label `{label}` has the capital letter `{c}` (U+{:04X}); type the name in lower case",
+                            c as u32
+                        )))
+                    }
+                },
             }
         }
         if mapped.is_ascii() {
@@ -62,6 +73,52 @@ pub(crate) fn to_ascii(name: &str) -> Result<String, IdnaError> {
         punycode(&mapped, &mut out);
     }
     Ok(out)
+}
+
+/// The lower-case form of `c` (which is not ASCII), or `None` for a capital letter outside the
+/// patterned ranges. The ranges follow the Unicode case mappings (UnicodeData.txt): Latin-1
+/// Supplement and Greek/Cyrillic capitals 0x20 below their small letters, Latin Extended-A and
+/// Extended Additional, Cyrillic Supplement and Greek extras in capital/small pairs, Armenian and
+/// Georgian by fixed offsets.
+pub(crate) fn lower(c: char) -> Option<char> {
+    let u = c as u32;
+    let pair = |from: u32, to: u32| (from..=to).contains(&u) && u % 2 == from % 2;
+    let l = match u {
+        // À–Þ except ×
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        // Latin Extended-A: Ā ā … except the odd stretch Ĺ–ň and Ź–ž (capital odd there), and İ,
+        // whose small form is two characters
+        0x130 => return None,
+        0x100..=0x137 | 0x14A..=0x177 if u % 2 == 0 => u + 1,
+        0x139..=0x148 | 0x179..=0x17E if u % 2 == 1 => u + 1,
+        0x178 => 0xFF,
+        // Greek: Ά Έ Ή Ί Ό Ύ Ώ, and Α–Ω except the reserved U+03A2
+        0x386 => 0x3AC,
+        0x388..=0x38A => u + 37,
+        0x38C => 0x3CC,
+        0x38E | 0x38F => u + 63,
+        0x391..=0x3AB if u != 0x3A2 => u + 0x20,
+        // Cyrillic: Ѐ–Џ, А–Я, and the paired supplements
+        0x400..=0x40F => u + 0x50,
+        0x410..=0x42F => u + 0x20,
+        _ if pair(0x460, 0x481) || pair(0x48A, 0x4BF) || pair(0x4D0, 0x52F) => u + 1,
+        0x4C0 => 0x4CF,
+        _ if pair(0x4C1, 0x4CE) => u + 1,
+        // Armenian Ա–Ֆ
+        0x531..=0x556 => u + 0x30,
+        // Georgian Ⴀ–Ⴥ, Ⴧ, Ⴭ
+        0x10A0..=0x10C5 | 0x10C7 | 0x10CD => u + 0x1C60,
+        // Latin Extended Additional (Vietnamese): Ḁ ḁ … Ỿ ỿ, except ẖ–ẟ
+        _ if pair(0x1E00, 0x1E94) || pair(0x1EA0, 0x1EFE) => u + 1,
+        0x1E9E => 0xDF,
+        // Titlecase digraphs ǅ ǈ ǋ ǲ
+        0x1C5 | 0x1C8 | 0x1CB | 0x1F2 => u + 1,
+        // Greek Extended mixes capitals, titlecase and letters without a simple pair
+        0x1F00..=0x1FFF if !c.is_lowercase() && c.is_alphabetic() => return None,
+        _ if c.is_uppercase() => return None,
+        _ => u,
+    };
+    char::from_u32(l)
 }
 
 /// RFC 3492 §6.3, the encoding procedure, with the parameters of §5.
@@ -272,6 +329,37 @@ mod tests {
         assert_eq!(a("пример.испытание"), "xn--e1afmkfd.xn--80akhbyknj4f");
         assert_eq!(a("例え.テスト"), "xn--r8jz45g.xn--zckzah");
         assert_eq!(a("ｍａｉｌ。example．com"), "mail.example.com");
+    }
+
+    /// The patterned ranges agree with Rust's own Unicode case mapping, character by character.
+    #[test]
+    fn lower_matches_the_unicode_mapping() {
+        let mut mapped = 0;
+        for u in 0x80..0x2000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let unicode: Vec<char> = c.to_lowercase().collect();
+            match lower(c) {
+                Some(l) => {
+                    assert_eq!(vec![l], unicode, "U+{u:04X}");
+                    mapped += usize::from(l != c);
+                }
+                None => assert!(
+                    unicode != vec![c] || c.is_uppercase(),
+                    "U+{u:04X} refused but neither a capital nor changed by lower-casing"
+                ),
+            }
+        }
+        assert!(mapped > 400, "{mapped}");
+        assert_eq!(
+            to_ascii("Mail.ĐÀNẴNG.Example").unwrap(),
+            format!("mail.xn--{}.example", {
+                let mut o = String::new();
+                punycode("đànẵng", &mut o);
+                o
+            })
+        );
+        let err = to_ascii("mail.\u{3D2}x.example").unwrap_err();
+        assert!(err.0.contains("lower case"), "{}", err.0);
     }
 
     #[test]

@@ -161,7 +161,8 @@ fn classify(arg: &str) -> Helo {
     if let Ok(ip) = arg.parse::<IpAddr>() {
         return invalid(arg, Invalid::BareIp(ip));
     }
-    let lower = arg.to_lowercase();
+    // DomainName::parse lower-cases what is not ASCII (`dns::idna`).
+    let lower = arg.to_ascii_lowercase();
     let bare = lower.strip_suffix('.').unwrap_or(&lower);
     if bare == "localhost"
         || bare.ends_with(".localhost")

@@ -316,7 +316,7 @@ Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n
             j["extracted"],
             serde_json::json!({
                 "format": "postfix-config", "ip": null, "helo": "mail.example.com",
-                "rdns_seen": null, "sav": false,
+                "rdns_seen": null, "rdns_unknown": false, "sav": false,
                 "reason": "smtp_helo_name is not set, so Postfix announces $myhostname, which is mail.example.com.",
                 "notes": [], "chosen_hop": null, "hops": [], "receiver": [],
                 "settings": [{"line": 1, "name": "myhostname", "value": "mail.example.com"}],

@@ -1,0 +1,233 @@
+//! The paste panel, as the worker renders it: the format, the values taken and why, the Received
+//! chain (each hop a button that checks it: `data-action="hop"`), the receiver's own verdicts
+//! beside this check's, the settings read, and the paste's findings.
+//!
+//! Data attributes for tests and scripts: `data-format` on the section, `data-extracted` on each
+//! value, `data-role` and `data-chosen` on hop rows, `data-method` on receiver rows, and the cards'
+//! `data-check` (`receiver`, `sav`) and `data-result`.
+
+use std::fmt::Write;
+
+use sendercheck_core::finding::{Area, Finding, FindingId};
+use sendercheck_core::paste::{Extracted, HopRole};
+use sendercheck_core::report::Target;
+
+use crate::render::{breakable, card, esc, finding, with_code};
+use crate::state::FindingData;
+
+/// What the panel knows about the check of the paste's target.
+pub enum Check<'a> {
+    /// The paste names nothing to look up.
+    None,
+    /// The check is running (or about to).
+    Running,
+    /// It finished; `iprev` is its result word for an address (`None` for a host name).
+    Done {
+        /// The iprev result word.
+        iprev: Option<&'a str>,
+    },
+}
+
+fn value(out: &mut String, label: &str, key: &str, v: Option<&str>) {
+    let _ = write!(
+        out,
+        "<dt>{}</dt><dd data-extracted=\"{key}\">{}</dd>",
+        esc(label),
+        esc(v.unwrap_or("—"))
+    );
+}
+
+fn findings_html(findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| finding(&FindingData::from(*f)))
+        .collect()
+}
+
+/// The panel for a paste and, once its check ran, the findings that compare it with the check.
+pub fn paste_panel(
+    x: &Extracted,
+    target: Option<&Target>,
+    check: Check<'_>,
+    findings: &[Finding],
+) -> String {
+    let format = x.format.as_str();
+    let mut out = format!(
+        "<section id=\"pasted\" class=\"pasted\" data-format=\"{format}\" aria-labelledby=\"pasted-title\"><h2 id=\"pasted-title\" class=\"section-title\">Pasted: {}</h2><p class=\"pasted-reason\">{}</p><dl class=\"extracted\">",
+        esc(x.format.describe()),
+        with_code(&x.reason)
+    );
+    let no_ip = match target {
+        Some(Target::Host(name)) => Some(format!(
+            "not in the paste; every address of {name} is checked"
+        )),
+        Some(Target::Ip(ip)) if x.ip.is_none() => Some(format!(
+            "not in the paste; the EHLO literal's {ip} is checked"
+        )),
+        _ => None,
+    };
+    let ip = x.ip.map(|ip| ip.to_string()).or(no_ip);
+    value(&mut out, "Sending IP", "ip", ip.as_deref());
+    value(&mut out, "EHLO name", "helo", x.helo.as_deref());
+    if x.format.is_receivers_record() {
+        let rdns = x.rdns_seen.as_deref().or(x
+            .rdns_unknown
+            .then_some("none (the receiver found no verified name)"));
+        value(
+            &mut out,
+            "Reverse name the receiver recorded",
+            "rdns_seen",
+            rdns,
+        );
+    }
+    if x.format.is_config() {
+        value(
+            &mut out,
+            "Sender Address Verification",
+            "sav",
+            Some(if x.sav { "on" } else { "off" }),
+        );
+    }
+    out.push_str("</dl>");
+    if !x.notes.is_empty() {
+        out.push_str("<ul class=\"notes\">");
+        for n in &x.notes {
+            let _ = write!(out, "<li>{}</li>", with_code(n));
+        }
+        out.push_str("</ul>");
+    }
+    if !x.hops.is_empty() {
+        out.push_str("<div class=\"table-wrap\"><table class=\"hops\"><caption>The Received chain, newest first. The highlighted hop is where the message entered the receiver.</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Role</th><th scope=\"col\">EHLO</th><th scope=\"col\">Reverse name</th><th scope=\"col\">IP</th><th scope=\"col\">By</th><th scope=\"col\"><span class=\"sr-only\">Action</span></th></tr></thead><tbody>");
+        for (i, h) in x.hops.iter().enumerate() {
+            let chosen = x.chosen == Some(i);
+            let role = h.role.as_str();
+            let rdns = h
+                .rdns
+                .as_deref()
+                .unwrap_or(if h.rdns_unknown { "unknown" } else { "" });
+            let ip = match h.ip {
+                Some(std::net::IpAddr::V6(v6)) => breakable(&v6.to_string()),
+                Some(v4) => format!("<span class=\"nowrap\">{v4}</span>"),
+                None => String::new(),
+            };
+            let action = if h.ip.is_some() && !chosen {
+                format!("<button type=\"button\" class=\"pick\" data-action=\"hop\" data-value=\"{i}\" aria-label=\"Check this hop (Received header {n})\">Check this hop</button>", n = i + 1)
+            } else if chosen {
+                "<span class=\"chosen-mark\">checked</span>".into()
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "<tr class=\"{role}{c}\" data-role=\"{role}\" data-chosen=\"{chosen}\"{cur}><td data-label=\"#\">{n}</td><td data-label=\"Role\">{role}<span class=\"why\">{why}</span></td><td class=\"name\" data-label=\"EHLO\">{helo}</td><td class=\"name\" data-label=\"Reverse name\">{rdns}</td><td class=\"name\" data-label=\"IP\">{ip}</td><td class=\"name\" data-label=\"By\">{by}</td><td class=\"action\">{action}</td></tr>",
+                c = if chosen { " chosen" } else { "" },
+                cur = if chosen { " aria-current=\"true\"" } else { "" },
+                n = i + 1,
+                why = esc(&h.why),
+                helo = breakable(h.helo.as_deref().unwrap_or_default()),
+                rdns = breakable(rdns),
+                by = breakable(h.by.as_deref().unwrap_or_default()),
+            );
+            debug_assert!(matches!(
+                h.role,
+                HopRole::Receiver | HopRole::Entry | HopRole::Sender
+            ));
+        }
+        out.push_str("</tbody></table></div>");
+    }
+    out.push_str(&receiver_card(x, &check, findings));
+    if !x.settings.is_empty() {
+        out.push_str("<ul class=\"settings\" aria-label=\"Settings read\">");
+        for s in &x.settings {
+            let _ = write!(
+                out,
+                "<li><span class=\"line\">line {}</span><code>{} = {}</code></li>",
+                s.line,
+                esc(&s.name),
+                esc(&s.value)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    if x.format.is_config() {
+        let sav: Vec<&Finding> = findings.iter().filter(|f| f.check == Area::Sav).collect();
+        out.push_str(&card(
+            "pasted",
+            "sav",
+            if x.sav { "fail" } else { "pass" },
+            "Sender Address Verification (callouts)",
+            if x.sav {
+                "On: your server probes other domains' servers before accepting mail."
+            } else {
+                "Off: this configuration makes no sender callouts."
+            },
+            &findings_html(&sav),
+        ));
+    }
+    // While an address is checked, its own EHLO card speaks for the name.
+    let running = matches!(check, Check::Running);
+    let rest: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.check != Area::Sav && f.check != Area::Receiver)
+        .filter(|f| !(running && f.check == Area::Helo))
+        .collect();
+    out.push_str(&findings_html(&rest));
+    out.push_str("</section>");
+    out
+}
+
+/// The receiver's own verdicts beside this check's, and what disagrees.
+fn receiver_card(x: &Extracted, check: &Check<'_>, findings: &[Finding]) -> String {
+    let rows: Vec<_> = x
+        .receiver_auth()
+        .flat_map(|a| a.results.iter().map(move |r| (a, r)))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let iprev = match check {
+        Check::Done { iprev } => *iprev,
+        _ => None,
+    };
+    let done = !matches!(check, Check::Running);
+    let ours = |method: &str| match (iprev, method) {
+        (Some(result), "iprev") => result,
+        (None, "iprev") if !done => "…",
+        _ => "not checked here",
+    };
+    let receiver: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.check == Area::Receiver)
+        .collect();
+    let disagree = receiver
+        .iter()
+        .any(|f| FindingId::is_receiver_disagreement(f.id));
+    let result = match (done, disagree) {
+        (false, _) => "loading",
+        (true, true) => "differs",
+        (true, false) => "agrees",
+    };
+    let mut body = String::from("<div class=\"table-wrap\"><table class=\"receiver\"><thead><tr><th scope=\"col\">Method</th><th scope=\"col\">Receiver</th><th scope=\"col\">This check</th><th scope=\"col\">Details</th></tr></thead><tbody>");
+    for (a, r) in rows {
+        let props: Vec<String> = r.props.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = write!(
+            body,
+            "<tr data-method=\"{m}\" data-result=\"{res}\"><td data-label=\"Method\">{m}</td><td class=\"said {res}\" data-label=\"Receiver\">{res}</td><td data-label=\"This check\">{ours}</td><td class=\"name\" data-label=\"Details\">{who} {props}</td></tr>",
+            m = esc(&r.method),
+            res = esc(&r.result),
+            ours = ours(&r.method),
+            who = esc(a.authserv_id.as_deref().unwrap_or(a.header)),
+            props = esc(&props.join(" ")),
+        );
+    }
+    body.push_str("</tbody></table></div>");
+    body.push_str(&findings_html(&receiver));
+    card(
+        "pasted",
+        "receiver",
+        result,
+        "The receiver's own verdicts",
+        "",
+        &body,
+    )
+}
