@@ -7,6 +7,8 @@
 //!   reverse-path, `postmaster@<domain>` when only a domain is given (§4.3).
 //! - [`spf_helo`] checks the HELO identity (§2.3): `postmaster@<helo>`.
 //! - [`evaluate`] takes a [`Request`] with the rest of the macro inputs (`%{r}`, `%{t}`).
+//! - [`advice::findings`] turns an [`Evaluation`] into findings: the result at Gmail, Yahoo and
+//!   Outlook.com, and what in the record puts mail at risk, with the record to publish instead.
 //!
 //! An [`Evaluation`] serialises to JSON as
 //! `{identity, ip, domain, sender, result, record, decided_by, lookups, void_lookups, explanation,
@@ -74,6 +76,7 @@
 //!   clock (wasm has none in `std`).
 //! - No explanation unless `exp=` gives one: the caller adds its own default.
 
+pub mod advice;
 mod eval;
 pub mod macros;
 mod mechanisms;
