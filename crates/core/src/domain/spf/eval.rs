@@ -583,6 +583,7 @@ mod tests {
         assert_eq!(e.depth(), 1);
         // The domain's TXT (and SPF-type) query; then 5 A and 3 TXT queries together.
         assert_eq!(rounds, e.depth() + 1);
+        assert_eq!(e.rounds(), rounds);
     }
 
     #[test]
@@ -609,6 +610,7 @@ mod tests {
         assert_eq!(e.lookups, 10);
         // TXT; 4 A + 3 TXT; the includes' 3 A.
         assert_eq!(rounds, 3);
+        assert_eq!(e.rounds(), rounds);
     }
 
     fn three_levels(leaf: &str) -> FixedResolver {
@@ -633,12 +635,12 @@ mod tests {
         let (e, rounds) = check(three_levels("v=spf1 ip4:192.0.2.0/24"), "192.0.2.1");
         assert_eq!(e.result, SpfResult::Pass);
         assert_eq!(e.depth(), 2);
-        assert_eq!(rounds, 3);
+        assert_eq!((rounds, e.rounds()), (3, 3));
         // An address lookup at the deepest level: one more; an MX host's address: one more again.
         let (e, rounds) = check(three_levels("v=spf1 a:mail.l2.example"), "192.0.2.1");
-        assert_eq!((e.result, rounds), (SpfResult::Pass, 4));
+        assert_eq!((e.result, rounds, e.rounds()), (SpfResult::Pass, 4, 4));
         let (e, rounds) = check(three_levels("v=spf1 mx"), "192.0.2.1");
-        assert_eq!((e.result, rounds), (SpfResult::Pass, 5));
+        assert_eq!((e.result, rounds, e.rounds()), (SpfResult::Pass, 5, 5));
         assert_eq!(
             e.decided_by.as_deref(),
             Some("include:l1.example → include:l2.example → mx")
@@ -660,8 +662,37 @@ mod tests {
             (SpfResult::Pass, 0, 0)
         );
         assert_eq!(rounds, 2, "the worst-case walk still reads the include");
-        assert_eq!(e.cost.lookups, 2);
+        assert_eq!(e.rounds(), rounds);
+        assert_eq!((e.cost.lookups, e.cost.levels), (2, 2));
         assert_eq!(e.cost.missing, vec!["include:i.example"]);
+    }
+
+    #[test]
+    fn explanations_and_ptr_macros_wait_for_their_lookups() {
+        let r = zone(
+            &[
+                ("example.com", "v=spf1 -all exp=why.example.com"),
+                ("why.example.com", "%{i} is not allowed"),
+            ],
+            &[],
+        );
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.explanation.as_deref(), Some("192.0.2.1 is not allowed"));
+        assert_eq!((rounds, e.rounds()), (2, 2));
+
+        let r = zone(
+            &[("example.com", "v=spf1 exists:%{p}.ok.example -all")],
+            &[
+                ("mail.example.com", "192.0.2.1"),
+                ("mail.example.com.ok.example", "127.0.0.2"),
+            ],
+        )
+        .ptr_and_address("192.0.2.1", "mail.example.com", "192.0.2.1");
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(e.lookups, 2, "the exists term and its %{{p}}");
+        // TXT; PTR; the PTR name's A; the exists A.
+        assert_eq!((rounds, e.rounds()), (4, 4));
     }
 
     #[test]
@@ -684,7 +715,7 @@ mod tests {
         assert_eq!(e.result, SpfResult::PermError);
         assert_eq!(e.decided_by.as_deref(), Some("a:h10.example"));
         assert_eq!(e.cost.lookups, 14);
-        assert_eq!(rounds, 2);
+        assert_eq!((rounds, e.rounds()), (2, 2));
         // TXT, SPF and the 10 A lookups evaluation may make.
         assert_eq!(rt.sent(), 12);
     }

@@ -193,6 +193,7 @@ impl<D: Resolver> Run<'_, D> {
         }
         let rtype = forward_type(self.ip);
         let names: Vec<DomainName> = hosts.iter().filter_map(|h| mx_name(h)).collect();
+        t.follow_up = !names.is_empty();
         let lookups = join_all(names.iter().map(|n| self.ask(n.clone(), rtype))).await;
         for (name, l) in names.iter().zip(&lookups) {
             match classify(l) {

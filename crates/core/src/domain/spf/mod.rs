@@ -57,9 +57,10 @@
 //! its hosts' addresses** (plus one for each CNAME a resolver did not chase). A record with five
 //! `a:` terms and three includes of `ip4:` terms takes 2 rounds; a three-level tree (domain →
 //! include → include) takes 3, 4 with an `a:` at the bottom, 5 with an `mx` there.
-//! [`Evaluation::depth`] is the tree's depth below the checked record (levels − 1); the unit tests
-//! measure the rounds with a resolver that holds every question until the round ends. The
-//! worst-case [`Cost`] walk and the SPF-type query run beside the evaluation on the same cache.
+//! [`Evaluation::rounds`] computes this from the trace (for `make bench` to print beside what it
+//! measures); the unit tests check it against a resolver that holds every question until the round
+//! ends. The worst-case [`Cost`] walk and the SPF-type query run beside the evaluation on the same
+//! cache, so the check also waits for the deepest record of the whole tree.
 //!
 //! ## Limits and choices where the RFC leaves room
 //!
@@ -207,10 +208,21 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// How deep the evaluated `include:`/`redirect=` calls go; a check takes about this plus one
-    /// round trips (see the module docs).
+    /// How deep the evaluated `include:`/`redirect=` calls go below the checked record.
     pub fn depth(&self) -> usize {
         self.trace.depth()
+    }
+
+    /// The round trips this check takes with a resolver that chases CNAMEs, every lookup going
+    /// out as early as it can (see "How the lookups go out" above): the last answer evaluation
+    /// needed, or the deepest record the worst-case walk read, whichever comes later, plus one
+    /// for the `exp=` text of a `fail`. 0 when nothing was asked.
+    pub fn rounds(&self) -> usize {
+        if self.trace.lookup.is_empty() {
+            return 0;
+        }
+        let evaluation = self.trace.last_round(1) + usize::from(self.explanation.is_some());
+        evaluation.max(self.cost.levels)
     }
 }
 

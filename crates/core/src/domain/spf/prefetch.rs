@@ -144,6 +144,7 @@ impl<D: Resolver> Run<'_, D> {
         let Some(record) = self.fetch_record(domain.clone()).await else {
             return Cost {
                 complete: true,
+                levels: 1,
                 ..Cost::default()
             };
         };
@@ -153,6 +154,7 @@ impl<D: Resolver> Run<'_, D> {
             complete: walk.complete,
             terms: walk.terms,
             missing: walk.missing,
+            levels: walk.levels,
         }
     }
 
@@ -186,8 +188,12 @@ impl<D: Resolver> Run<'_, D> {
                             walk.lookups += below.lookups;
                             walk.complete &= below.complete;
                             walk.missing = below.missing;
+                            walk.levels = below.levels;
                         }
-                        None => walk.missing.push(term.text.clone()),
+                        None => {
+                            walk.missing.push(term.text.clone());
+                            walk.levels = 1;
+                        }
                     }
                     walk.terms[0].lookups = walk.lookups;
                     walk
@@ -200,8 +206,10 @@ impl<D: Resolver> Run<'_, D> {
                 complete: true,
                 terms: Vec::new(),
                 missing: Vec::new(),
+                levels: 1,
             };
             for part in parts {
+                total.levels = total.levels.max(1 + part.levels);
                 total.lookups += part.lookups;
                 total.complete &= part.complete;
                 total.terms.extend(part.terms);
@@ -218,6 +226,8 @@ struct Walk {
     complete: bool,
     terms: Vec<TermCost>,
     missing: Vec<String>,
+    /// Levels of records below this part (0 for a term that fetches no record).
+    levels: usize,
 }
 
 impl Walk {
@@ -230,6 +240,7 @@ impl Walk {
                 lookups,
             }],
             missing: Vec::new(),
+            levels: 0,
         }
     }
 }

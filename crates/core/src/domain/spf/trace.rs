@@ -40,6 +40,23 @@ impl Trace {
         }
     }
 
+    /// The round trip in which the last answer this call needed arrives, when its TXT answer
+    /// arrives in round `level` and every lookup goes out as early as it can (see the module
+    /// docs of [`spf`](super)).
+    pub(crate) fn last_round(&self, level: usize) -> usize {
+        let mut last = level;
+        for t in self.terms.iter().filter(|t| t.lookup.is_some()) {
+            let done = match &t.child {
+                Some(child) => child.last_round(level + 1),
+                // %{p} is expanded first: a PTR lookup and its names' address lookups.
+                None if t.term.contains("%{p") || t.term.contains("%{P") => level + 3,
+                None => level + 1 + usize::from(t.follow_up),
+            };
+            last = last.max(done);
+        }
+        last
+    }
+
     /// How deep the `include:`/`redirect=` calls below this one go (0 when there are none).
     pub fn depth(&self) -> usize {
         self.terms
@@ -106,6 +123,9 @@ pub struct TermTrace {
     /// The `check_host()` call an `include:` or `redirect=` made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<Box<Trace>>,
+    /// Its answer needed lookups of its own (an `mx` answer's hosts), one round later.
+    #[serde(skip)]
+    pub(crate) follow_up: bool,
 }
 
 impl TermTrace {
@@ -118,6 +138,7 @@ impl TermTrace {
             lookup: None,
             void: None,
             child: None,
+            follow_up: false,
         }
     }
 }
@@ -135,6 +156,8 @@ pub struct Cost {
     pub terms: Vec<TermCost>,
     /// `include:` targets (anywhere in the tree) that publish no SPF record, as written.
     pub missing: Vec<String>,
+    /// Levels of records walked (1: the checked domain's record alone).
+    pub levels: usize,
 }
 
 /// One term's share of [`Cost`].
