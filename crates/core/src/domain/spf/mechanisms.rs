@@ -352,3 +352,42 @@ pub(crate) fn within(name: &DomainName, target: &DomainName) -> bool {
     let (n, t) = (name.as_str(), target.as_str());
     n == t || n.strip_suffix(t).is_some_and(|rest| rest.ends_with('.'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> DomainName {
+        DomainName::parse_any(s).unwrap()
+    }
+
+    #[test]
+    fn subdomains() {
+        assert!(within(&n("example.com"), &n("example.com")));
+        assert!(within(&n("mail.example.com"), &n("Example.COM")));
+        assert!(!within(&n("badexample.com"), &n("example.com")));
+        assert!(!within(&n("example.com"), &n("mail.example.com")));
+    }
+
+    #[test]
+    fn mx_hosts_and_names() {
+        let data = [
+            RData::Mx {
+                preference: 0,
+                exchange: String::new(),
+            },
+            RData::Mx {
+                preference: 10,
+                exchange: "foo:bar/baz.example.com".into(),
+            },
+            RData::A("192.0.2.1".parse().unwrap()),
+        ];
+        assert_eq!(mx_hosts(&data), vec!["", "foo:bar/baz.example.com"]);
+        assert_eq!(mx_name(""), None);
+        assert_eq!(
+            mx_name("foo:bar/baz.example.com"),
+            Some(n("foo:bar/baz.example.com"))
+        );
+        assert_eq!(mx_name("a..b"), None);
+    }
+}

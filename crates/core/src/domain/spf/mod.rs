@@ -298,3 +298,101 @@ pub async fn evaluate<R: Resolver>(resolver: &R, request: &Request<'_>) -> Evalu
     let cached = Cached::new(resolver);
     eval::run(&cached, request).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::FixedResolver;
+    use futures::executor::block_on;
+
+    fn mail_from(path: &str, helo: &str) -> (String, String) {
+        let e = block_on(spf_mail_from(
+            &FixedResolver::new(),
+            "192.0.2.1".parse().unwrap(),
+            path,
+            helo,
+        ));
+        (e.domain, e.sender)
+    }
+
+    #[test]
+    fn identities() {
+        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            mail_from("alice@example.com", "h.example"),
+            s("example.com", "alice@example.com")
+        );
+        assert_eq!(
+            mail_from("<alice@example.com>", "h.example"),
+            s("example.com", "alice@example.com")
+        );
+        assert_eq!(
+            mail_from("", "h.example"),
+            s("h.example", "postmaster@h.example")
+        );
+        assert_eq!(
+            mail_from("<>", "h.example"),
+            s("h.example", "postmaster@h.example")
+        );
+        assert_eq!(
+            mail_from("example.com", "h.example"),
+            s("example.com", "postmaster@example.com")
+        );
+        assert_eq!(
+            mail_from("@example.com", "h.example"),
+            s("example.com", "postmaster@example.com")
+        );
+        let e = block_on(spf_helo(
+            &FixedResolver::new(),
+            "::ffff:192.0.2.1".parse().unwrap(),
+            "h.example",
+        ));
+        assert_eq!(
+            (e.identity, e.sender.as_str(), e.ip.to_string()),
+            (Identity::Helo, "postmaster@h.example", "192.0.2.1".into())
+        );
+    }
+
+    #[test]
+    fn json_shape() {
+        let e = block_on(check_host(
+            &FixedResolver::new(),
+            "192.0.2.1".parse().unwrap(),
+            "example.com",
+            "a@example.com",
+            "h.example",
+        ));
+        let json = serde_json::to_value(&e).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in [
+            "identity",
+            "ip",
+            "domain",
+            "sender",
+            "result",
+            "record",
+            "decided_by",
+            "lookups",
+            "void_lookups",
+            "explanation",
+            "problem",
+            "trace",
+            "cost",
+            "spf_type_records",
+        ] {
+            assert!(keys.contains(&key), "{key}");
+        }
+        assert_eq!(json["result"], "none");
+        assert_eq!(json["identity"], "mail-from");
+        assert_eq!(
+            json["trace"]["lookup"],
+            "the name exists but has no TXT record (NODATA)"
+        );
+        assert_eq!(e.rounds(), 1);
+    }
+}

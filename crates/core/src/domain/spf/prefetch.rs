@@ -244,3 +244,205 @@ impl Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Round trips, measured with a resolver that holds every question until the round ends.
+
+    use crate::dns::{Rcode, RecordType};
+    use crate::domain::spf::{spf_mail_from, Evaluation, SpfResult};
+    use crate::testing::{a, mx, txt, FixedResolver, RoundTrips};
+
+    /// A zone of SPF records (`name`, record) and A records (`name`, address).
+    fn zone(records: &[(&str, &str)], addresses: &[(&str, &str)]) -> FixedResolver {
+        let mut r = FixedResolver::new();
+        for (name, record) in records {
+            r = r.answer(
+                name,
+                RecordType::Txt,
+                Rcode::NoError,
+                vec![txt(name, &[record])],
+            );
+        }
+        for (name, ip) in addresses {
+            r = r.answer(name, RecordType::A, Rcode::NoError, vec![a(name, ip)]);
+        }
+        r
+    }
+
+    /// Checks `alice@example.com` sending from `ip`; the evaluation and its round trips.
+    fn check(r: FixedResolver, ip: &str) -> (Evaluation, usize) {
+        let rt = RoundTrips::new(r);
+        let ip = ip.parse().unwrap();
+        rt.run(spf_mail_from(
+            &rt,
+            ip,
+            "alice@example.com",
+            "mail.example.com",
+        ))
+    }
+
+    #[test]
+    fn five_a_terms_and_three_includes_take_two_rounds() {
+        let r = zone(
+            &[
+                ("example.com", "v=spf1 a:h1.example a:h2.example a:h3.example a:h4.example a:h5.example include:i1.example include:i2.example include:i3.example -all"),
+                ("i1.example", "v=spf1 ip4:198.51.100.1 ip4:198.51.100.2"),
+                ("i2.example", "v=spf1 ip4:198.51.100.3 ip4:198.51.100.4"),
+                ("i3.example", "v=spf1 ip4:198.51.100.5 ip4:192.0.2.1"),
+            ],
+            &[
+                ("h1.example", "203.0.113.1"),
+                ("h2.example", "203.0.113.2"),
+                ("h3.example", "203.0.113.3"),
+                ("h4.example", "203.0.113.4"),
+                ("h5.example", "203.0.113.5"),
+            ],
+        );
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(
+            e.decided_by.as_deref(),
+            Some("include:i3.example → ip4:192.0.2.1")
+        );
+        assert_eq!((e.lookups, e.void_lookups), (8, 0));
+        assert_eq!(e.depth(), 1);
+        // The domain's TXT (and SPF-type) query; then 5 A and 3 TXT queries together.
+        assert_eq!(rounds, e.depth() + 1);
+        assert_eq!(e.rounds(), rounds);
+    }
+
+    #[test]
+    fn lookups_of_included_terms_go_out_with_the_next_level() {
+        let r = zone(
+            &[
+                ("example.com", "v=spf1 a:h1.example a:h2.example a:h3.example a:h4.example include:i1.example include:i2.example include:i3.example -all"),
+                ("i1.example", "v=spf1 a:j1.example ip4:198.51.100.1"),
+                ("i2.example", "v=spf1 a:j2.example ip4:198.51.100.2"),
+                ("i3.example", "v=spf1 a:j3.example ip4:198.51.100.3"),
+            ],
+            &[
+                ("h1.example", "203.0.113.1"),
+                ("h2.example", "203.0.113.2"),
+                ("h3.example", "203.0.113.3"),
+                ("h4.example", "203.0.113.4"),
+                ("j1.example", "203.0.113.5"),
+                ("j2.example", "203.0.113.6"),
+                ("j3.example", "192.0.2.1"),
+            ],
+        );
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(e.lookups, 10);
+        // TXT; 4 A + 3 TXT; the includes' 3 A.
+        assert_eq!(rounds, 3);
+        assert_eq!(e.rounds(), rounds);
+    }
+
+    fn three_levels(leaf: &str) -> FixedResolver {
+        zone(
+            &[
+                ("example.com", "v=spf1 include:l1.example -all"),
+                ("l1.example", "v=spf1 ip4:198.51.100.1 include:l2.example"),
+                ("l2.example", leaf),
+            ],
+            &[("mail.l2.example", "192.0.2.1")],
+        )
+        .answer(
+            "l2.example",
+            RecordType::Mx,
+            Rcode::NoError,
+            vec![mx("l2.example", 10, "mail.l2.example")],
+        )
+    }
+
+    #[test]
+    fn a_three_level_include_tree_takes_a_round_per_level() {
+        let (e, rounds) = check(three_levels("v=spf1 ip4:192.0.2.0/24"), "192.0.2.1");
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(e.depth(), 2);
+        assert_eq!((rounds, e.rounds()), (3, 3));
+        // An address lookup at the deepest level: one more; an MX host's address: one more again.
+        let (e, rounds) = check(three_levels("v=spf1 a:mail.l2.example"), "192.0.2.1");
+        assert_eq!((e.result, rounds, e.rounds()), (SpfResult::Pass, 4, 4));
+        let (e, rounds) = check(three_levels("v=spf1 mx"), "192.0.2.1");
+        assert_eq!((e.result, rounds, e.rounds()), (SpfResult::Pass, 5, 5));
+        assert_eq!(
+            e.decided_by.as_deref(),
+            Some("include:l1.example → include:l2.example → mx")
+        );
+    }
+
+    #[test]
+    fn answers_fetched_early_count_for_nothing() {
+        let r = zone(
+            &[(
+                "example.com",
+                "v=spf1 ip4:192.0.2.1 a:x.example include:i.example -all",
+            )],
+            &[],
+        );
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(
+            (e.result, e.lookups, e.void_lookups),
+            (SpfResult::Pass, 0, 0)
+        );
+        assert_eq!(rounds, 2, "the worst-case walk still reads the include");
+        assert_eq!(e.rounds(), rounds);
+        assert_eq!((e.cost.lookups, e.cost.levels), (2, 2));
+        assert_eq!(e.cost.missing, vec!["include:i.example"]);
+    }
+
+    #[test]
+    fn explanations_and_ptr_macros_wait_for_their_lookups() {
+        let r = zone(
+            &[
+                ("example.com", "v=spf1 -all exp=why.example.com"),
+                ("why.example.com", "%{i} is not allowed"),
+            ],
+            &[],
+        );
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.explanation.as_deref(), Some("192.0.2.1 is not allowed"));
+        assert_eq!((rounds, e.rounds()), (2, 2));
+
+        let r = zone(
+            &[("example.com", "v=spf1 exists:%{p}.ok.example -all")],
+            &[
+                ("mail.example.com", "192.0.2.1"),
+                ("mail.example.com.ok.example", "127.0.0.2"),
+            ],
+        )
+        .ptr_and_address("192.0.2.1", "mail.example.com", "192.0.2.1");
+        let (e, rounds) = check(r, "192.0.2.1");
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(e.lookups, 2, "the exists term and its %{{p}}");
+        // TXT; PTR; the PTR name's A; the exists A.
+        assert_eq!((rounds, e.rounds()), (4, 4));
+    }
+
+    #[test]
+    fn early_lookups_stay_within_the_limit() {
+        let terms: Vec<String> = (0..14).map(|i| format!("a:h{i}.example")).collect();
+        let record = format!("v=spf1 {} -all", terms.join(" "));
+        let addresses: Vec<(String, &str)> = (0..14)
+            .map(|i| (format!("h{i}.example"), "203.0.113.1"))
+            .collect();
+        let addresses: Vec<(&str, &str)> =
+            addresses.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        let rt = RoundTrips::new(zone(&[("example.com", &record)], &addresses));
+        let ip = "192.0.2.1".parse().unwrap();
+        let (e, rounds) = rt.run(spf_mail_from(
+            &rt,
+            ip,
+            "alice@example.com",
+            "mail.example.com",
+        ));
+        assert_eq!(e.result, SpfResult::PermError);
+        assert_eq!(e.decided_by.as_deref(), Some("a:h10.example"));
+        assert_eq!(e.cost.lookups, 14);
+        assert_eq!((rounds, e.rounds()), (2, 2));
+        // TXT, SPF and the 10 A lookups evaluation may make.
+        assert_eq!(rt.sent(), 12);
+    }
+}

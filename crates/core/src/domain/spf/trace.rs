@@ -168,3 +168,33 @@ pub struct TermCost {
     /// The DNS-querying terms it makes the receiver evaluate, itself included.
     pub lookups: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_a_tree() {
+        let mut child = Trace::new("_spf.example.net");
+        child.record = Some("v=spf1 ip4:192.0.2.0/24".into());
+        child.result = SpfResult::Pass;
+        let mut include = TermTrace::new(
+            "include:_spf.example.net",
+            TermOutcome::Match,
+            "its record gives pass",
+        );
+        include.lookup = Some(1);
+        include.child = Some(Box::new(child));
+        let mut top = Trace::new("example.com");
+        top.terms = vec![include, TermTrace::new("-all", TermOutcome::NotReached, "")];
+        top.result = SpfResult::Pass;
+        let json = serde_json::to_value(&top).unwrap();
+        assert_eq!(json["terms"][0]["outcome"], "match");
+        assert_eq!(json["terms"][0]["lookup"], 1);
+        assert_eq!(json["terms"][0]["child"]["result"], "pass");
+        assert_eq!(json["terms"][1]["outcome"], "not-reached");
+        assert!(json["terms"][1].get("child").is_none());
+        assert!(json["terms"][1].get("follow_up").is_none());
+        assert_eq!(top.depth(), 1);
+    }
+}
