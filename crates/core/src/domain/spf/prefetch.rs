@@ -8,8 +8,8 @@
 //!
 //! [`Run::cost`] walks the whole tree the way an address that matches nothing would be evaluated
 //! and counts the DNS-querying terms, to say how close the record is to the limit for every
-//! sender, not just the address checked. It fetches at most [`MAX_WALKED`] records and goes at most
-//! [`MAX_DEPTH`] levels deep.
+//! sender, not just the address checked. It fetches at most [`MAX_WALKED`] records, goes at most
+//! [`MAX_DEPTH`] levels deep and counts at most [`MAX_COUNTED`] terms.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -29,6 +29,8 @@ use crate::dns::{forward_type, DomainName, Outcome, RecordType, Resolver};
 pub const MAX_WALKED: usize = 40;
 /// Include levels the worst-case walk follows at most (more than 10 already exceeds the limit).
 pub const MAX_DEPTH: usize = 11;
+/// DNS-querying terms the worst-case walk counts at most (ten times the limit says enough).
+pub const MAX_COUNTED: usize = 100;
 
 type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
@@ -141,6 +143,7 @@ impl<D: Resolver> Run<'_, D> {
     /// The worst case of the record at `domain` (see the module docs).
     pub async fn cost(&self, domain: &DomainName) -> Cost {
         let walked = Cell::new(1);
+        let counted = Cell::new(0);
         let Some(record) = self.fetch_record(domain.clone()).await else {
             return Cost {
                 complete: true,
@@ -148,7 +151,7 @@ impl<D: Resolver> Run<'_, D> {
                 ..Cost::default()
             };
         };
-        let walk = self.walk(&record, domain, 0, &walked).await;
+        let walk = self.walk(&record, domain, 0, &walked, &counted).await;
         Cost {
             lookups: walk.lookups,
             complete: walk.complete,
@@ -164,9 +167,15 @@ impl<D: Resolver> Run<'_, D> {
         domain: &'a DomainName,
         depth: usize,
         walked: &'a Cell<usize>,
+        counted: &'a Cell<usize>,
     ) -> Boxed<'a, Walk> {
         Box::pin(async move {
-            let parts = join_all(dns_terms(record).into_iter().map(|(term, spec, need)| {
+            let mut terms = dns_terms(record);
+            let room = MAX_COUNTED.saturating_sub(counted.get());
+            let cut = terms.len() > room;
+            terms.truncate(room);
+            counted.set(counted.get() + terms.len());
+            let parts = join_all(terms.into_iter().map(|(term, spec, need)| {
                 let step: Boxed<'a, Walk> = Box::pin(async move {
                     let own = 1 + usize::from(spec.is_some_and(|s| s.needs_ptr()));
                     let mut walk = Walk::single(&term.text, own);
@@ -184,7 +193,8 @@ impl<D: Resolver> Run<'_, D> {
                     walked.set(walked.get() + 1);
                     match self.fetch_record(target.clone()).await {
                         Some(child) => {
-                            let below = self.walk(&child, &target, depth + 1, walked).await;
+                            let below =
+                                self.walk(&child, &target, depth + 1, walked, counted).await;
                             walk.lookups += below.lookups;
                             walk.complete &= below.complete;
                             walk.missing = below.missing;
@@ -203,7 +213,7 @@ impl<D: Resolver> Run<'_, D> {
             .await;
             let mut total = Walk {
                 lookups: 0,
-                complete: true,
+                complete: !cut,
                 terms: Vec::new(),
                 missing: Vec::new(),
                 levels: 1,
