@@ -32,6 +32,24 @@ pub fn cname(name: &str, target: &str) -> Record {
     rec(name, RecordType::Cname, RData::Cname(target.into()))
 }
 
+/// A TXT record of one or more character-strings.
+pub fn txt(name: &str, strings: &[&str]) -> Record {
+    let strings = strings.iter().map(|s| s.to_string()).collect();
+    rec(name, RecordType::Txt, RData::Txt(strings))
+}
+/// An MX record.
+pub fn mx(name: &str, preference: u16, exchange: &str) -> Record {
+    let exchange = exchange.into();
+    rec(
+        name,
+        RecordType::Mx,
+        RData::Mx {
+            preference,
+            exchange,
+        },
+    )
+}
+
 /// Answers from a table; NOERROR with no records for anything not in it.
 #[derive(Default, Clone)]
 pub struct FixedResolver {

@@ -45,6 +45,48 @@ impl DomainName {
         Ok(DomainName(ascii))
     }
 
+    /// A name as SPF builds it (RFC 7208 §4.8 target names, §7 macro expansions): printable ASCII
+    /// octets in any label, since a DNS label may hold any octet (RFC 2181 §11), lower-cased, one
+    /// trailing dot removed. Only the length limits apply: labels of 1 to 63 octets, at most 253
+    /// octets in all (RFC 1035 §2.3.4). Such names are asked as they are, never shown as host names.
+    pub(crate) fn parse_any(text: &str) -> Result<Self, Error> {
+        let bare = text.strip_suffix('.').unwrap_or(text);
+        let invalid = |reason: String| Error::InvalidName {
+            name: shorten(text),
+            reason,
+        };
+        if bare.is_empty() {
+            return Err(invalid("it is empty".into()));
+        }
+        if let Some(c) = bare.chars().find(|c| !matches!(c, ' '..='~')) {
+            return Err(invalid(format!(
+                "it contains `{}`, which is not printable ASCII",
+                c.escape_default()
+            )));
+        }
+        let lower = bare.to_ascii_lowercase();
+        if lower.len() > 253 {
+            return Err(invalid(format!(
+                "it is {} characters long; a DNS name has at most 253 (RFC 1035 §2.3.4)",
+                lower.len()
+            )));
+        }
+        for label in lower.split('.') {
+            if label.is_empty() {
+                return Err(invalid(
+                    "it has an empty label (two dots in a row, or a leading dot)".into(),
+                ));
+            }
+            if label.len() > 63 {
+                return Err(invalid(format!(
+                    "a label is {} characters long; labels have at most 63 (RFC 1035 §2.3.4)",
+                    label.len()
+                )));
+            }
+        }
+        Ok(DomainName(lower))
+    }
+
     /// The name as text: lower case, no trailing dot.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -189,6 +231,18 @@ mod tests {
         assert!(p("_dmarc.example.com").unwrap().contains("underscore"));
         assert!(p("-a.example.com").unwrap().contains("hyphen"));
         assert!(p("192.0.2").unwrap().contains("all digits"));
+    }
+
+    #[test]
+    fn any_printable_octets_for_spf() {
+        let n = DomainName::parse_any("Foo:Bar/Baz.Example.com.").unwrap();
+        assert_eq!(n.as_str(), "foo:bar/baz.example.com");
+        assert!(DomainName::parse_any("macro%percent  space.example.com").is_ok());
+        assert!(DomainName::parse_any("a..b").is_err());
+        assert!(DomainName::parse_any(&"a".repeat(64)).is_err());
+        assert!(DomainName::parse_any("tab\there.example").is_err());
+        assert!(DomainName::parse_any("bücher.example").is_err());
+        assert!(DomainName::parse_any(".").is_err());
     }
 
     #[test]

@@ -99,6 +99,46 @@ catalogue! {
     ReceiverAuthFail = "receiver-auth-fail", Receiver, Warning, [GMAIL, YAHOO, RFC8601_HEADER];
     /// The receiver's own results, all passing.
     ReceiverResults = "receiver-results", Receiver, Ok, [RFC8601_HEADER];
+    /// SPF passes (RFC 7208 §2.6.3).
+    SpfPass = "spf-pass", Spf, Ok, [RFC7208_RESULTS, GMAIL, YAHOO, OUTLOOK_BULK];
+    /// SPF fails: the domain does not authorize the address (§2.6.4).
+    SpfFail = "spf-fail", Spf, Error, [RFC7208_RESULTS, GMAIL_SPF_ERRORS, YAHOO, OUTLOOK_BULK];
+    /// SPF softfails (§2.6.5).
+    SpfSoftfail = "spf-softfail", Spf, Warning, [RFC7208_RESULTS, GMAIL_SPF_ERRORS, OUTLOOK_BULK];
+    /// SPF is neutral (§2.6.2).
+    SpfNeutral = "spf-neutral", Spf, Warning, [RFC7208_RESULTS, GMAIL_SPF_ERRORS, OUTLOOK_BULK];
+    /// The MAIL FROM domain has no SPF record, or is no domain (§2.6.1).
+    SpfNone = "spf-none", Spf, Error, [RFC7208_RESULTS, GMAIL, YAHOO, OUTLOOK_BULK];
+    /// The HELO name has no SPF record.
+    SpfHeloNone = "spf-helo-none", Spf, Info, [RFC7208_HELO];
+    /// The record cannot be evaluated (§2.6.7).
+    SpfPermerror = "spf-permerror", Spf, Error, [RFC7208_RESULTS, RFC7208_SELECT, GMAIL_SPF_ERRORS];
+    /// A DNS lookup failed transiently (§2.6.6).
+    SpfTemperror = "spf-temperror", Spf, Warning, [RFC7208_RESULTS];
+    /// The worst case is 8 to 10 of the 10 DNS-querying terms.
+    SpfLookupsNearLimit = "spf-lookups-near-limit", Spf, Warning, [RFC7208_LIMITS];
+    /// The worst case is over 10 DNS-querying terms: permerror for some senders.
+    SpfLookupsOverLimit = "spf-lookups-over-limit", Spf, Error, [RFC7208_LIMITS, GMAIL_SPF_ERRORS];
+    /// Terms whose lookups found nothing (void lookups).
+    SpfVoidLookups = "spf-void-lookups", Spf, Warning, [RFC7208_LIMITS];
+    /// `+all`: every address on the Internet passes.
+    SpfPlusAll = "spf-plus-all", Spf, Error, [RFC7208_ALL];
+    /// `?all`: unlisted senders are neutral.
+    SpfNeutralAll = "spf-neutral-all", Spf, Warning, [RFC7208_ALL, RFC7208_RESULTS];
+    /// No `all` and no `redirect=`: unlisted senders are neutral.
+    SpfNoAll = "spf-no-all", Spf, Warning, [RFC7208_DEFAULT, RFC7208_ALL];
+    /// The `ptr` mechanism, which RFC 7208 says not to use.
+    SpfPtr = "spf-ptr", Spf, Warning, [RFC7208_PTR];
+    /// An `include:` or `redirect=` of a domain without an SPF record.
+    SpfIncludeMissing = "spf-include-missing", Spf, Error, [RFC7208_INCLUDE, RFC7208_LIMITS];
+    /// A record split into strings that join into an invalid record.
+    SpfSplitStrings = "spf-split-strings", Spf, Error, [RFC7208_STRINGS];
+    /// A record over 450 characters, or a TXT answer over 512 bytes.
+    SpfRecordSize = "spf-record-size", Spf, Warning, [RFC7208_SIZE];
+    /// The deprecated SPF record type (99) is published.
+    SpfTypeSpf = "spf-type-spf", Spf, Info, [RFC7208_DNS_TYPE];
+    /// The record has an `exp=` explanation.
+    SpfExp = "spf-exp", Spf, Info, [RFC7208_EXP];
 }
 
 impl FindingId {

@@ -60,11 +60,13 @@ pub enum Area {
     Sav,
     /// The receiver's own verdicts in pasted headers or logs, beside this check's.
     Receiver,
+    /// The sending domain's SPF record (RFC 7208).
+    Spf,
 }
 
 impl Area {
-    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`), as in JSON and
-    /// the page's `data-check`.
+    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`), as in
+    /// JSON and the page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -73,6 +75,7 @@ impl Area {
             Area::Helo => "helo",
             Area::Sav => "sav",
             Area::Receiver => "receiver",
+            Area::Spf => "spf",
         }
     }
 }

@@ -97,3 +97,73 @@ pub const HARAKA_FCRDNS: Reference = Reference {
     title: "Haraka fcrdns plugin",
     url: "https://github.com/haraka/haraka-plugin-fcrdns",
 };
+/// RFC 7208 §2.6, the SPF results.
+pub const RFC7208_RESULTS: Reference = Reference {
+    title: "RFC 7208 §2.6 (SPF results)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-2.6",
+};
+/// RFC 7208 §2.3, the HELO identity.
+pub const RFC7208_HELO: Reference = Reference {
+    title: "RFC 7208 §2.3 (HELO identity)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-2.3",
+};
+/// RFC 7208 §3.1, the TXT record type only (§14.1 retires type SPF).
+pub const RFC7208_DNS_TYPE: Reference = Reference {
+    title: "RFC 7208 §3.1 (DNS resource records)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-3.1",
+};
+/// RFC 7208 §3.3, multiple strings in one TXT record.
+pub const RFC7208_STRINGS: Reference = Reference {
+    title: "RFC 7208 §3.3 (multiple strings)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-3.3",
+};
+/// RFC 7208 §3.4, record size.
+pub const RFC7208_SIZE: Reference = Reference {
+    title: "RFC 7208 §3.4 (record size)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-3.4",
+};
+/// RFC 7208 §4.5, selecting the one record.
+pub const RFC7208_SELECT: Reference = Reference {
+    title: "RFC 7208 §4.5 (selecting records)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.5",
+};
+/// RFC 7208 §4.6.4, the DNS lookup limits.
+pub const RFC7208_LIMITS: Reference = Reference {
+    title: "RFC 7208 §4.6.4 (DNS lookup limits)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.6.4",
+};
+/// RFC 7208 §4.7, the default result.
+pub const RFC7208_DEFAULT: Reference = Reference {
+    title: "RFC 7208 §4.7 (default result)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-4.7",
+};
+/// RFC 7208 §5.1, the `all` mechanism.
+pub const RFC7208_ALL: Reference = Reference {
+    title: "RFC 7208 §5.1 (all)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-5.1",
+};
+/// RFC 7208 §5.2, the `include` mechanism.
+pub const RFC7208_INCLUDE: Reference = Reference {
+    title: "RFC 7208 §5.2 (include)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-5.2",
+};
+/// RFC 7208 §5.5, the `ptr` mechanism (do not use).
+pub const RFC7208_PTR: Reference = Reference {
+    title: "RFC 7208 §5.5 (ptr)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-5.5",
+};
+/// RFC 7208 §6.2, the `exp` modifier.
+pub const RFC7208_EXP: Reference = Reference {
+    title: "RFC 7208 §6.2 (exp)",
+    url: "https://www.rfc-editor.org/rfc/rfc7208#section-6.2",
+};
+/// Google's SMTP error reference, for its SPF and authentication replies.
+pub const GMAIL_SPF_ERRORS: Reference = Reference {
+    title: "Gmail SMTP errors (5.7.26, 5.7.27)",
+    url: "https://support.google.com/a/answer/3726730",
+};
+/// Outlook.com's requirements for senders of more than 5,000 messages a day (550 5.7.515).
+pub const OUTLOOK_BULK: Reference = Reference {
+    title: "Outlook.com high-volume sender requirements (5.7.515)",
+    url: "https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730",
+};
