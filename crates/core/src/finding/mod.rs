@@ -60,11 +60,21 @@ pub enum Area {
     Sav,
     /// The receiver's own verdicts in pasted headers or logs, beside this check's.
     Receiver,
+    /// The sending domain's DMARC policy (RFC 9989).
+    Dmarc,
+    /// DKIM public keys (RFC 6376, RFC 8301, RFC 8463).
+    Dkim,
+    /// Identifier alignment of the From domain with the SPF and DKIM domains (RFC 9989).
+    Alignment,
+    /// Whether the domain exists and can receive mail: MX, null MX, A/AAAA fallback.
+    Mx,
+    /// The mailbox providers' published requirements, judged from the other checks.
+    Requirements,
 }
 
 impl Area {
-    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`), as in JSON and
-    /// the page's `data-check`.
+    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `dmarc`, `dkim`,
+    /// `alignment`, `mx`, `requirements`), as in JSON and the page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -73,6 +83,11 @@ impl Area {
             Area::Helo => "helo",
             Area::Sav => "sav",
             Area::Receiver => "receiver",
+            Area::Dmarc => "dmarc",
+            Area::Dkim => "dkim",
+            Area::Alignment => "alignment",
+            Area::Mx => "mx",
+            Area::Requirements => "requirements",
         }
     }
 }
