@@ -99,6 +99,22 @@ catalogue! {
     ReceiverAuthFail = "receiver-auth-fail", Receiver, Warning, [GMAIL, YAHOO, RFC8601_HEADER];
     /// The receiver's own results, all passing.
     ReceiverResults = "receiver-results", Receiver, Ok, [RFC8601_HEADER];
+
+    // The sending domain (domain/): DMARC, DKIM keys, alignment, MX, the providers' requirements.
+    /// The domain has MX records.
+    MxPass = "mx-pass", Mx, Ok, [RFC5321_MX];
+    /// No MX, but an address: the implicit MX.
+    MxImplicit = "mx-implicit", Mx, Info, [RFC5321_MX];
+    /// The null MX: the domain accepts no mail.
+    MxNull = "mx-null", Mx, Error, [RFC7505, POSTFIX_UNKNOWN_SENDER];
+    /// No MX and no address.
+    MxNone = "mx-none", Mx, Error, [RFC5321_MX, POSTFIX_UNKNOWN_SENDER];
+    /// A null MX beside other MX records.
+    MxNullMixed = "mx-null-mixed", Mx, Warning, [RFC7505];
+    /// The MX lookup failed transiently.
+    MxTemperror = "mx-temperror", Mx, Warning, [RFC5321_MX, YAHOO_ERRORS];
+    /// The domain does not exist (NXDOMAIN).
+    DomainNxdomain = "domain-nxdomain", Mx, Error, [YAHOO_ERRORS, POSTFIX_UNKNOWN_SENDER];
 }
 
 impl FindingId {
