@@ -101,6 +101,37 @@ catalogue! {
     ReceiverResults = "receiver-results", Receiver, Ok, [RFC8601_HEADER];
 
     // The sending domain (domain/): DMARC, DKIM keys, alignment, MX, the providers' requirements.
+
+    /// A DMARC record with a valid policy applies to the domain.
+    DmarcPass = "dmarc-pass", Dmarc, Ok, [RFC9989_DISCOVERY, GMAIL];
+    /// No DMARC record applies to the domain.
+    DmarcMissing = "dmarc-missing", Dmarc, Warning, [RFC9989_TREE_WALK, GMAIL_ERRORS, YAHOO, OUTLOOK, APPLE];
+    /// The DMARC lookup failed transiently.
+    DmarcTemperror = "dmarc-temperror", Dmarc, Warning, [RFC9989_DISCOVERY];
+    /// Several DMARC records at one name: all are discarded.
+    DmarcMultiple = "dmarc-multiple", Dmarc, Warning, [RFC9989_TREE_WALK];
+    /// A TXT record at a `_dmarc` name that does not start with `v=DMARC1`.
+    DmarcNotARecord = "dmarc-not-a-record", Dmarc, Warning, [RFC9989_TAGS];
+    /// No valid policy and no valid `rua`: receivers ignore the record.
+    DmarcPolicyInvalid = "dmarc-policy-invalid", Dmarc, Warning, [RFC9989_DISCOVERY, RFC9989_TAGS, GMAIL_ERRORS];
+    /// No valid policy but a valid `rua`: read as `p=none`, which Gmail counts as no policy.
+    DmarcPolicyDefaulted = "dmarc-policy-defaulted", Dmarc, Warning, [RFC9989_DISCOVERY, GMAIL_ERRORS];
+    /// Tag values receivers discard in favour of defaults.
+    DmarcTagInvalid = "dmarc-tag-invalid", Dmarc, Warning, [RFC9989_SYNTAX, RFC9989_TAGS];
+    /// `pct` below 100, which RFC 9989 removed.
+    DmarcPct = "dmarc-pct", Dmarc, Warning, [RFC9989_PCT];
+    /// Unknown, legacy or redundant text receivers ignore.
+    DmarcTagNote = "dmarc-tag-note", Dmarc, Info, [RFC9989_TAGS, RFC9989_REMOVED];
+    /// The policy applied is `none`: monitoring only.
+    DmarcPolicyNone = "dmarc-policy-none", Dmarc, Info, [RFC9989_TAGS];
+    /// `t=y`: the policy applies one level lower.
+    DmarcTestMode = "dmarc-test-mode", Dmarc, Info, [RFC9989_TAGS];
+    /// No `rua`: no aggregate reports.
+    DmarcNoRua = "dmarc-no-rua", Dmarc, Info, [RFC9989_TAGS, YAHOO];
+    /// A report destination outside the organizational domain has not authorised the reports.
+    DmarcReportUnauthorized = "dmarc-report-unauthorized", Dmarc, Warning, [RFC9990];
+    /// A record between the domain and its organizational domain, which does not apply.
+    DmarcRecordUnused = "dmarc-record-unused", Dmarc, Info, [RFC9989_DISCOVERY, RFC9989_ALIGNMENT];
     /// The domain has MX records.
     MxPass = "mx-pass", Mx, Ok, [RFC5321_MX];
     /// No MX, but an address: the implicit MX.
