@@ -132,6 +132,26 @@ catalogue! {
     DmarcReportUnauthorized = "dmarc-report-unauthorized", Dmarc, Warning, [RFC9990];
     /// A record between the domain and its organizational domain, which does not apply.
     DmarcRecordUnused = "dmarc-record-unused", Dmarc, Info, [RFC9989_DISCOVERY, RFC9989_ALIGNMENT];
+    /// A usable DKIM key.
+    DkimPass = "dkim-pass", Dkim, Ok, [RFC6376_KEY, RFC8301, GMAIL];
+    /// An RSA key of 1024 to 2047 bits.
+    DkimWeakKey = "dkim-weak-key", Dkim, Warning, [RFC8301, GMAIL];
+    /// An RSA key under 1024 bits.
+    DkimShortKey = "dkim-short-key", Dkim, Error, [RFC8301, GMAIL];
+    /// An empty `p=`: the key is revoked.
+    DkimRevoked = "dkim-revoked", Dkim, Error, [RFC6376_KEY];
+    /// No key record at the selector.
+    DkimMissing = "dkim-missing", Dkim, Error, [RFC6376_KEY, GMAIL_ERRORS, YAHOO_ERRORS];
+    /// A key record verifiers cannot use.
+    DkimInvalid = "dkim-invalid", Dkim, Error, [RFC6376_KEY, RFC8301, RFC8463];
+    /// The key lookup failed transiently.
+    DkimTemperror = "dkim-temperror", Dkim, Warning, [RFC6376_LOOKUP];
+    /// Several key records at one selector.
+    DkimMultipleRecords = "dkim-multiple-records", Dkim, Warning, [RFC6376_LOOKUP];
+    /// `t=y`: the domain is testing DKIM.
+    DkimTesting = "dkim-testing", Dkim, Info, [RFC6376_KEY];
+    /// Every usable key checked is Ed25519: no RSA key for receivers without Ed25519.
+    DkimNoRsa = "dkim-no-rsa", Dkim, Info, [RFC8463];
     /// The domain has MX records.
     MxPass = "mx-pass", Mx, Ok, [RFC5321_MX];
     /// No MX, but an address: the implicit MX.
