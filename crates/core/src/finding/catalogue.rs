@@ -152,6 +152,14 @@ catalogue! {
     DkimTesting = "dkim-testing", Dkim, Info, [RFC6376_KEY];
     /// Every usable key checked is Ed25519: no RSA key for receivers without Ed25519.
     DkimNoRsa = "dkim-no-rsa", Dkim, Info, [RFC8463];
+    /// SPF or DKIM aligns with the From domain.
+    AlignmentPass = "alignment-pass", Alignment, Ok, [RFC9989_ALIGNMENT, GMAIL];
+    /// Neither aligns.
+    AlignmentFail = "alignment-fail", Alignment, Error, [RFC9989_ALIGNMENT, GMAIL_ERRORS, YAHOO_ERRORS, OUTLOOK];
+    /// Only one of SPF and DKIM aligns.
+    AlignmentPartial = "alignment-partial", Alignment, Info, [RFC9989_ALIGNMENT];
+    /// Alignment could not be decided: a DMARC lookup failed.
+    AlignmentUnknown = "alignment-unknown", Alignment, Warning, [RFC9989_ALIGNMENT];
     /// The domain has MX records.
     MxPass = "mx-pass", Mx, Ok, [RFC5321_MX];
     /// No MX, but an address: the implicit MX.
