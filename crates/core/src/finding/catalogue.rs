@@ -174,6 +174,14 @@ catalogue! {
     MxTemperror = "mx-temperror", Mx, Warning, [RFC5321_MX, YAHOO_ERRORS];
     /// The domain does not exist (NXDOMAIN).
     DomainNxdomain = "domain-nxdomain", Mx, Error, [YAHOO_ERRORS, POSTFIX_UNKNOWN_SENDER];
+    /// A provider's rules for every sender fail.
+    RequirementsUnmet = "requirements-unmet", Requirements, Error, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// A provider's rules for bulk senders fail.
+    BulkRequirementsUnmet = "bulk-requirements-unmet", Requirements, Warning, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// A provider's recommendations (or scored checks) fail.
+    RecommendationsUnmet = "recommendations-unmet", Requirements, Info, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// Every requirement of a provider that could be checked is met.
+    RequirementsMet = "requirements-met", Requirements, Ok, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
 }
 
 impl FindingId {
