@@ -36,6 +36,14 @@ pub enum Error {
         /// The name, in canonical form.
         name: String,
     },
+    /// Text that should have been a DKIM selector (RFC 6376 §3.1).
+    #[error("`{selector}` is not a DKIM selector: {reason}")]
+    InvalidSelector {
+        /// The text as given (shortened if huge).
+        selector: String,
+        /// What exactly is wrong.
+        reason: String,
+    },
     /// Nothing was given where an address or host name was needed.
     #[error("Enter the sending server's IP address or host name.")]
     NoTarget,

@@ -31,7 +31,7 @@
 //! | [`dns`] | names, addresses and reverse names, record types, the [`Resolver`] trait, lookups with CNAME chasing, the per-run answer cache |
 //! | [`finding`] | the [`Finding`](finding::Finding) type, the catalogue of every finding id, the rules they cite |
 //! | [`identity`] | the sending server's identity: FCrDNS (`iprev`), generic reverse names, the EHLO name, each with its findings |
-//! | [`domain`] | the sending domain's records: SPF (RFC 7208 `check_host()` with a trace, and advice) |
+//! | [`domain`] | the sending domain: SPF (RFC 7208 `check_host()` with a trace), DMARC (RFC 9989 tree walk and record), DKIM keys, identifier alignment, MX and existence, the providers' requirements as data |
 //! | [`report`] | a run's subject and outcome ([`Target`], [`Checked`]), the headline, JSON and Markdown |
 //! | [`paste`] | recognising pasted headers, logs and configs, and what only a paste can tell |
 

@@ -139,6 +139,89 @@ catalogue! {
     SpfTypeSpf = "spf-type-spf", Spf, Info, [RFC7208_DNS_TYPE];
     /// The record has an `exp=` explanation.
     SpfExp = "spf-exp", Spf, Info, [RFC7208_EXP];
+
+    // The sending domain (domain/): DMARC, DKIM keys, alignment, MX, the providers' requirements.
+
+    /// A DMARC record with a valid policy applies to the domain.
+    DmarcPass = "dmarc-pass", Dmarc, Ok, [RFC9989_DISCOVERY, GMAIL];
+    /// No DMARC record applies to the domain.
+    DmarcMissing = "dmarc-missing", Dmarc, Warning, [RFC9989_TREE_WALK, GMAIL_ERRORS, YAHOO, OUTLOOK, APPLE];
+    /// The DMARC lookup failed transiently.
+    DmarcTemperror = "dmarc-temperror", Dmarc, Warning, [RFC9989_DISCOVERY];
+    /// Several DMARC records at one name: all are discarded.
+    DmarcMultiple = "dmarc-multiple", Dmarc, Warning, [RFC9989_TREE_WALK];
+    /// A TXT record at a `_dmarc` name that does not start with `v=DMARC1`.
+    DmarcNotARecord = "dmarc-not-a-record", Dmarc, Warning, [RFC9989_TAGS];
+    /// No valid policy and no valid `rua`: receivers ignore the record.
+    DmarcPolicyInvalid = "dmarc-policy-invalid", Dmarc, Warning, [RFC9989_DISCOVERY, RFC9989_TAGS, GMAIL_ERRORS];
+    /// No valid policy but a valid `rua`: read as `p=none`, which Gmail counts as no policy.
+    DmarcPolicyDefaulted = "dmarc-policy-defaulted", Dmarc, Warning, [RFC9989_DISCOVERY, GMAIL_ERRORS];
+    /// Tag values receivers discard in favour of defaults.
+    DmarcTagInvalid = "dmarc-tag-invalid", Dmarc, Warning, [RFC9989_SYNTAX, RFC9989_TAGS];
+    /// `pct` below 100, which RFC 9989 removed.
+    DmarcPct = "dmarc-pct", Dmarc, Warning, [RFC9989_PCT];
+    /// Unknown, legacy or redundant text receivers ignore.
+    DmarcTagNote = "dmarc-tag-note", Dmarc, Info, [RFC9989_TAGS, RFC9989_REMOVED];
+    /// The policy applied is `none`: monitoring only.
+    DmarcPolicyNone = "dmarc-policy-none", Dmarc, Info, [RFC9989_TAGS];
+    /// `t=y`: the policy applies one level lower.
+    DmarcTestMode = "dmarc-test-mode", Dmarc, Info, [RFC9989_TAGS];
+    /// No `rua`: no aggregate reports.
+    DmarcNoRua = "dmarc-no-rua", Dmarc, Info, [RFC9989_TAGS, YAHOO];
+    /// A report destination outside the organizational domain has not authorised the reports.
+    DmarcReportUnauthorized = "dmarc-report-unauthorized", Dmarc, Warning, [RFC9990];
+    /// A record between the domain and its organizational domain, which does not apply.
+    DmarcRecordUnused = "dmarc-record-unused", Dmarc, Info, [RFC9989_DISCOVERY, RFC9989_ALIGNMENT];
+    /// A usable DKIM key.
+    DkimPass = "dkim-pass", Dkim, Ok, [RFC6376_KEY, RFC8301, GMAIL];
+    /// An RSA key of 1024 to 2047 bits.
+    DkimWeakKey = "dkim-weak-key", Dkim, Warning, [RFC8301, GMAIL];
+    /// An RSA key under 1024 bits.
+    DkimShortKey = "dkim-short-key", Dkim, Error, [RFC8301, GMAIL];
+    /// An empty `p=`: the key is revoked.
+    DkimRevoked = "dkim-revoked", Dkim, Error, [RFC6376_KEY];
+    /// No key record at the selector.
+    DkimMissing = "dkim-missing", Dkim, Error, [RFC6376_KEY, GMAIL_ERRORS, YAHOO_ERRORS];
+    /// A key record verifiers cannot use.
+    DkimInvalid = "dkim-invalid", Dkim, Error, [RFC6376_KEY, RFC8301, RFC8463];
+    /// The key lookup failed transiently.
+    DkimTemperror = "dkim-temperror", Dkim, Warning, [RFC6376_LOOKUP];
+    /// Several key records at one selector.
+    DkimMultipleRecords = "dkim-multiple-records", Dkim, Warning, [RFC6376_LOOKUP];
+    /// `t=y`: the domain is testing DKIM.
+    DkimTesting = "dkim-testing", Dkim, Info, [RFC6376_KEY];
+    /// Every usable key checked is Ed25519: no RSA key for receivers without Ed25519.
+    DkimNoRsa = "dkim-no-rsa", Dkim, Info, [RFC8463];
+    /// SPF or DKIM aligns with the From domain.
+    AlignmentPass = "alignment-pass", Alignment, Ok, [RFC9989_ALIGNMENT, GMAIL];
+    /// Neither aligns.
+    AlignmentFail = "alignment-fail", Alignment, Error, [RFC9989_ALIGNMENT, GMAIL_ERRORS, YAHOO_ERRORS, OUTLOOK];
+    /// Only one of SPF and DKIM aligns.
+    AlignmentPartial = "alignment-partial", Alignment, Info, [RFC9989_ALIGNMENT];
+    /// Alignment could not be decided: a DMARC lookup failed.
+    AlignmentUnknown = "alignment-unknown", Alignment, Warning, [RFC9989_ALIGNMENT];
+    /// The domain has MX records.
+    MxPass = "mx-pass", Mx, Ok, [RFC5321_MX];
+    /// No MX, but an address: the implicit MX.
+    MxImplicit = "mx-implicit", Mx, Info, [RFC5321_MX];
+    /// The null MX: the domain accepts no mail.
+    MxNull = "mx-null", Mx, Error, [RFC7505, POSTFIX_UNKNOWN_SENDER];
+    /// No MX and no address.
+    MxNone = "mx-none", Mx, Error, [RFC5321_MX, POSTFIX_UNKNOWN_SENDER];
+    /// A null MX beside other MX records.
+    MxNullMixed = "mx-null-mixed", Mx, Warning, [RFC7505];
+    /// The MX lookup failed transiently.
+    MxTemperror = "mx-temperror", Mx, Warning, [RFC5321_MX, YAHOO_ERRORS];
+    /// The domain does not exist (NXDOMAIN).
+    DomainNxdomain = "domain-nxdomain", Mx, Error, [YAHOO_ERRORS, POSTFIX_UNKNOWN_SENDER];
+    /// A provider's rules for every sender fail.
+    RequirementsUnmet = "requirements-unmet", Requirements, Error, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// A provider's rules for bulk senders fail.
+    BulkRequirementsUnmet = "bulk-requirements-unmet", Requirements, Warning, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// A provider's recommendations (or scored checks) fail.
+    RecommendationsUnmet = "recommendations-unmet", Requirements, Info, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+    /// Every requirement of a provider that could be checked is met.
+    RequirementsMet = "requirements-met", Requirements, Ok, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
 }
 
 impl FindingId {

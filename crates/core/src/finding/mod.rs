@@ -62,11 +62,21 @@ pub enum Area {
     Receiver,
     /// The sending domain's SPF record (RFC 7208).
     Spf,
+    /// The sending domain's DMARC policy (RFC 9989).
+    Dmarc,
+    /// DKIM public keys (RFC 6376, RFC 8301, RFC 8463).
+    Dkim,
+    /// Identifier alignment of the From domain with the SPF and DKIM domains (RFC 9989).
+    Alignment,
+    /// Whether the domain exists and can receive mail: MX, null MX, A/AAAA fallback.
+    Mx,
+    /// The mailbox providers' published requirements, judged from the other checks.
+    Requirements,
 }
 
 impl Area {
-    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`), as in
-    /// JSON and the page's `data-check`.
+    /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`, `dmarc`,
+    /// `dkim`, `alignment`, `mx`, `requirements`), as in JSON and the page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -76,6 +86,11 @@ impl Area {
             Area::Sav => "sav",
             Area::Receiver => "receiver",
             Area::Spf => "spf",
+            Area::Dmarc => "dmarc",
+            Area::Dkim => "dkim",
+            Area::Alignment => "alignment",
+            Area::Mx => "mx",
+            Area::Requirements => "requirements",
         }
     }
 }

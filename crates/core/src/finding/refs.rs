@@ -167,3 +167,102 @@ pub const OUTLOOK_BULK: Reference = Reference {
     title: "Outlook.com high-volume sender requirements (5.7.515)",
     url: "https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730",
 };
+
+// The sending domain: DMARC, DKIM keys, alignment, MX, and the providers' requirements.
+
+/// RFC 9989 §4.7, the tags of a DMARC policy record.
+pub const RFC9989_TAGS: Reference = Reference {
+    title: "RFC 9989 §4.7 (DMARC record tags)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#section-4.7",
+};
+/// RFC 9989 §4.8, the formal definition of a DMARC policy record.
+pub const RFC9989_SYNTAX: Reference = Reference {
+    title: "RFC 9989 §4.8 (DMARC record syntax)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#section-4.8",
+};
+/// RFC 9989 §4.10, the DNS tree walk.
+pub const RFC9989_TREE_WALK: Reference = Reference {
+    title: "RFC 9989 §4.10 (DNS tree walk)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#section-4.10",
+};
+/// RFC 9989 §4.10.1, DMARC policy discovery.
+pub const RFC9989_DISCOVERY: Reference = Reference {
+    title: "RFC 9989 §4.10.1 (policy discovery)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#section-4.10.1",
+};
+/// RFC 9989 §4.10.2, the organizational domain for identifier alignment.
+pub const RFC9989_ALIGNMENT: Reference = Reference {
+    title: "RFC 9989 §4.10.2 (identifier alignment)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#section-4.10.2",
+};
+/// RFC 9989 Appendix A.6, the removal of `pct`.
+pub const RFC9989_PCT: Reference = Reference {
+    title: "RFC 9989 Appendix A.6 (pct removed)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#appendix-A.6",
+};
+/// RFC 9989 Appendix C.5.2, the tags RFC 9989 removed.
+pub const RFC9989_REMOVED: Reference = Reference {
+    title: "RFC 9989 Appendix C.5.2 (tags removed)",
+    url: "https://www.rfc-editor.org/rfc/rfc9989#appendix-C.5.2",
+};
+/// RFC 9990, DMARC aggregate reporting, which defines the verification of external report
+/// destinations.
+pub const RFC9990: Reference = Reference {
+    title: "RFC 9990 (external report destinations)",
+    url: "https://www.rfc-editor.org/rfc/rfc9990",
+};
+/// RFC 6376 §3.6.1, the DKIM key record.
+pub const RFC6376_KEY: Reference = Reference {
+    title: "RFC 6376 §3.6.1 (DKIM key record)",
+    url: "https://www.rfc-editor.org/rfc/rfc6376#section-3.6.1",
+};
+/// RFC 6376 §3.6.2.2, the key lookup and what a verifier does with several records.
+pub const RFC6376_LOOKUP: Reference = Reference {
+    title: "RFC 6376 §3.6.2.2 (key lookup)",
+    url: "https://www.rfc-editor.org/rfc/rfc6376#section-3.6.2.2",
+};
+/// RFC 8301 §3, the DKIM algorithm and key-size update (no sha1, RSA at least 1024 bits).
+pub const RFC8301: Reference = Reference {
+    title: "RFC 8301 §3 (DKIM key sizes, no sha1)",
+    url: "https://www.rfc-editor.org/rfc/rfc8301#section-3",
+};
+/// RFC 8463, Ed25519 keys for DKIM.
+pub const RFC8463: Reference = Reference {
+    title: "RFC 8463 §4.2 (Ed25519 DKIM keys)",
+    url: "https://www.rfc-editor.org/rfc/rfc8463#section-4.2",
+};
+/// RFC 7505, the null MX record.
+pub const RFC7505: Reference = Reference {
+    title: "RFC 7505 (null MX)",
+    url: "https://www.rfc-editor.org/rfc/rfc7505",
+};
+/// RFC 5321 §5.1, MX lookup and the implicit MX (A/AAAA fallback).
+pub const RFC5321_MX: Reference = Reference {
+    title: "RFC 5321 §5.1 (MX and implicit MX)",
+    url: "https://www.rfc-editor.org/rfc/rfc5321#section-5.1",
+};
+/// Postfix `reject_unknown_sender_domain`: no MX and no address, or a null MX.
+pub const POSTFIX_UNKNOWN_SENDER: Reference = Reference {
+    title: "Postfix reject_unknown_sender_domain",
+    url: "https://www.postfix.org/postconf.5.html#reject_unknown_sender_domain",
+};
+/// Yahoo's SMTP error codes (554 unresolvable From domain, 550 5.7.9).
+pub const YAHOO_ERRORS: Reference = Reference {
+    title: "Yahoo SMTP error codes",
+    url: "https://senders.yahooinc.com/smtp-error-codes/",
+};
+/// Microsoft's requirements for high-volume senders to Outlook.com (550 5.7.515).
+pub const OUTLOOK: Reference = Reference {
+    title: "Outlook.com high-volume sender requirements",
+    url: "https://techcommunity.microsoft.com/blog/microsoftdefenderforoffice365blog/strengthening-email-ecosystem-outlook%E2%80%99s-new-requirements-for-high%E2%80%90volume-senders/4399730",
+};
+/// Apple's iCloud Mail postmaster requirements for bulk senders.
+pub const APPLE: Reference = Reference {
+    title: "iCloud Mail postmaster information",
+    url: "https://support.apple.com/en-us/102322",
+};
+/// Fastmail's sender authentication help (SPF, DKIM, DMARC are scored, not enforced).
+pub const FASTMAIL_AUTH: Reference = Reference {
+    title: "Fastmail sender authentication",
+    url: "https://www.fastmail.help/hc/en-us/articles/1500000280461-Sender-authentication",
+};
