@@ -4,11 +4,13 @@
 //! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck host <NAME> [same options]
 //! sendercheck paste [FILE|-] [--hop N] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck domain <DOMAIN|ADDRESS> [--ip IP] [--helo TEXT] [--mail-from ADDR] [--dkim SELECTOR]...
+//! sendercheck ip <IP> --domain <DOMAIN|ADDRESS> [--mail-from ADDR] [--dkim SELECTOR]...
 //! ```
 //!
-//! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror`; 3 when the only
-//! non-pass results are `temperror`; 2 for bad usage or input (message on stderr), including a
-//! paste that is none of the recognised formats.
+//! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror` (for a sending
+//! domain: any finding of severity error); 3 when the only non-pass results are `temperror`; 2 for
+//! bad usage or input (message on stderr), including a paste that is none of the recognised formats.
 
 mod cmd;
 mod extracted;
@@ -46,6 +48,23 @@ enum Command {
         #[command(flatten)]
         opts: Options,
     },
+    /// Check a sending domain: SPF for the sending address (MAIL FROM and HELO), DMARC, DKIM keys,
+    /// alignment, whether it receives its bounces, and the providers' requirements.
+    Domain {
+        /// The domain, or a From or MAIL FROM address (`alice@example.com`).
+        domain: String,
+        /// The sending address: SPF is evaluated for it, and its identity check (FCrDNS, EHLO)
+        /// feeds the requirements.
+        #[arg(long, value_name = "IP")]
+        ip: Option<String>,
+        /// What the server says in EHLO (HELO identity of SPF; the SPF domain of a null sender).
+        #[arg(long, value_name = "TEXT")]
+        helo: Option<String>,
+        #[command(flatten)]
+        domain_opts: DomainArgs,
+        #[command(flatten)]
+        opts: Common,
+    },
     /// Check what pasted text names: message headers, a Postfix or Exim log line or configuration,
     /// or an EHLO line.
     Paste {
@@ -61,11 +80,30 @@ enum Command {
     },
 }
 
+/// The sending domain's options (the `domain` command, and `ip --domain`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct DomainArgs {
+    /// The reverse-path (MAIL FROM) when it differs from the From address: `bounce@example.com`,
+    /// or `<>` for a null sender. Default: the address given, or `postmaster@<domain>`.
+    #[arg(long, value_name = "ADDR")]
+    mail_from: Option<String>,
+    /// A DKIM selector to fetch the key of (`<selector>._domainkey.<domain>`); repeatable.
+    /// `SELECTOR:DOMAIN` for a key of another signing domain.
+    #[arg(long = "dkim", value_name = "SELECTOR")]
+    dkim: Vec<String>,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Options {
     /// What the server says in EHLO: `EHLO name`, `HELO name`, a `250 name` line, or the bare name.
     #[arg(long, value_name = "TEXT")]
     helo: Option<String>,
+    /// Also check this sending domain (or From address) for the address: SPF, DMARC, DKIM,
+    /// alignment, MX, and the providers' requirements.
+    #[arg(long, value_name = "DOMAIN|ADDRESS")]
+    domain: Option<String>,
+    #[command(flatten)]
+    domain_opts: DomainArgs,
     #[command(flatten)]
     common: Common,
     /// Addresses checked at once when reading stdin.
@@ -113,6 +151,21 @@ fn run() -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Ip { address, opts } => cmd::ip::run(&address, &opts, style).await,
             Command::Host { name, opts } => cmd::host::run(&name, &opts, style).await,
+            Command::Domain {
+                domain,
+                ip,
+                helo,
+                domain_opts,
+                opts,
+            } => {
+                let args = cmd::domain::Args {
+                    domain: &domain,
+                    ip: ip.as_deref(),
+                    helo: helo.as_deref(),
+                    extra: &domain_opts,
+                };
+                cmd::domain::run(&args, &opts, style).await
+            }
             Command::Paste { file, hop, opts } => cmd::paste::run(&file, hop, &opts, style).await,
         }
     })?;

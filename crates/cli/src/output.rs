@@ -177,3 +177,130 @@ pub fn host_report(host: &HostReport, elapsed_ms: u64, resolver: &str, style: St
     }
     out
 }
+
+/// The readable report of a sending domain: the verdict line, each check's result, the SPF
+/// evaluation as a tree, the requirements table, the findings.
+pub fn domain(d: &sendercheck_core::domain::check::DomainReport, style: Style) -> String {
+    use sendercheck_core::domain::requirements::Met;
+    let mut out = format!(
+        "{} sending domain {} (MAIL FROM {})\n",
+        style.verdict(d.verdict()),
+        d.input.from,
+        if d.input.mail_from.is_empty() {
+            "<>"
+        } else {
+            &d.input.mail_from
+        }
+    );
+    for (label, e) in [("spf", &d.spf), ("spf/helo", &d.helo_spf)] {
+        let Some(e) = e else { continue };
+        let _ = writeln!(
+            out,
+            "\n  {label:<9}{:<10}{} at {} — {} of 10 lookups, {} of 2 void{}",
+            e.result.as_str(),
+            e.ip,
+            e.domain,
+            e.lookups,
+            e.void_lookups,
+            e.decided_by
+                .as_deref()
+                .map(|t| format!(", decided by {t}"))
+                .unwrap_or_default()
+        );
+        spf_tree(&mut out, &e.trace, 2);
+    }
+    if d.spf.is_none() {
+        let _ = writeln!(
+            out,
+            "\n  spf      (not evaluated: give the sending address with --ip)"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  dmarc    {:<10}{}{}",
+        d.dmarc.result.as_str(),
+        d.dmarc
+            .policy
+            .map(|p| format!("p={} ", p.as_str()))
+            .unwrap_or_default(),
+        d.dmarc
+            .found_at
+            .as_ref()
+            .map(|f| format!("at _dmarc.{f}"))
+            .unwrap_or_else(|| "no record applies".into())
+    );
+    for k in &d.dkim {
+        let _ = writeln!(
+            out,
+            "  dkim     {:<10}{}{}",
+            k.result.as_str(),
+            k.name,
+            k.key_bits
+                .map(|b| format!(" ({b} bits)"))
+                .unwrap_or_default()
+        );
+    }
+    let word = |v: Option<bool>| match v {
+        Some(true) => "aligned",
+        Some(false) => "not aligned",
+        None => "unknown",
+    };
+    let _ = writeln!(
+        out,
+        "  align    spf {}, dkim {}",
+        word(d.alignment.spf),
+        word(d.alignment.dkim)
+    );
+    let _ = writeln!(
+        out,
+        "  mx       {:<10}{}",
+        d.mx.result.as_str(),
+        d.mx.domain
+    );
+    if !d.requirements.is_empty() {
+        out.push_str("\nProviders' requirements:\n");
+        for j in &d.requirements {
+            let result = match j.result {
+                Met::Pass => style.paint("32", "pass"),
+                Met::Fail => style.paint("31", "FAIL"),
+                Met::Unknown => style.paint("2", "unknown"),
+            };
+            let _ = writeln!(
+                out,
+                "  {:<9} {:<5} {:<8} {}",
+                j.requirement.provider.name(),
+                j.requirement.scope.as_str(),
+                result,
+                j.requirement.asks
+            );
+        }
+    }
+    for f in &d.findings {
+        finding(&mut out, f, style);
+    }
+    out
+}
+
+/// One SPF `check_host()` call and its terms, indented by depth.
+fn spf_tree(out: &mut String, t: &sendercheck_core::domain::spf::Trace, depth: usize) {
+    let pad = "  ".repeat(depth);
+    let _ = writeln!(
+        out,
+        "{pad}{} → {}: {}",
+        t.domain,
+        t.result.as_str(),
+        t.record.as_deref().unwrap_or(&t.lookup)
+    );
+    for term in &t.terms {
+        let _ = writeln!(
+            out,
+            "{pad}  {:<28} {:<11} {}",
+            term.term,
+            term.outcome.as_str(),
+            term.why
+        );
+        if let Some(child) = &term.child {
+            spf_tree(out, child, depth + 2);
+        }
+    }
+}

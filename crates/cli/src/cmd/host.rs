@@ -17,6 +17,12 @@ pub async fn run(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ver
         ))
         .into());
     }
+    if opts.domain.is_some() {
+        return Err(BadInput(
+            "--domain checks one sending address: use `sendercheck ip ADDRESS --domain …` or `sendercheck domain DOMAIN --ip ADDRESS`".into(),
+        )
+        .into());
+    }
     let host = DomainName::parse(name).map_err(|e| BadInput(e.to_string()))?;
     let doh = client(&opts.common)?;
     let (report, ms) = timed(check_host(&doh, host, opts.helo.as_deref())).await;

@@ -21,6 +21,26 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         return batch(opts, style).await;
     }
     let ip = parse_ip(address).map_err(|e| BadInput(e.to_string()))?;
+    if let Some(domain) = &opts.domain {
+        let d = super::domain::input(domain, Some(ip), opts.helo.as_deref(), &opts.domain_opts)?;
+        let doh = client(&opts.common)?;
+        let ((report, mut checked), ms) = timed(futures::future::join(
+            check(&doh, ip, opts.helo.as_deref()),
+            sendercheck_core::domain::check::check_domain(&doh, &d),
+        ))
+        .await;
+        let (fcrdns, helo) = super::domain::identity_results(&report);
+        checked.judge_identity(fcrdns, helo);
+        let resolver = doh.endpoint().as_str();
+        return super::domain::print(
+            &checked,
+            Some(&report),
+            ms,
+            resolver,
+            opts.common.json,
+            style,
+        );
+    }
     let doh = client(&opts.common)?;
     let (report, ms) = timed(check(&doh, ip, opts.helo.as_deref())).await;
     let mut out = std::io::stdout().lock();
@@ -39,6 +59,9 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
 /// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
 /// The whole batch is one run: a question shared by many addresses (the EHLO name's) is asked once.
 async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
+    if opts.domain.is_some() {
+        return Err(BadInput("--domain checks one address, not a list from stdin".into()).into());
+    }
     let doh = Cached::with_capacity(client(&opts.common)?, 4096);
     let mut addresses = Vec::new();
     let mut bad_lines = 0usize;

@@ -3,6 +3,7 @@
 //!
 //! | module | what it checks |
 //! |---|---|
+//! | [`check`] | all of the below for one sending domain at once ([`check::check_domain`]) |
 //! | [`spf`] | RFC 7208 Sender Policy Framework: `check_host()` for the sending IP, with a trace and advice |
 //! | [`dmarc`] | the DMARC policy record that applies to the From domain (RFC 9989 tree walk), every tag, the organizational domain, external report destinations |
 //! | [`dkim`] | DKIM key records by selector (RFC 6376 §3.6.1), key types and lengths (RFC 8301, RFC 8463) |
@@ -57,6 +58,7 @@
 //! ```
 
 pub mod alignment;
+pub mod check;
 pub mod dkim;
 pub mod dmarc;
 pub mod fix;

@@ -19,11 +19,14 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::check::{Report, Verdict};
 use super::host::HostReport;
 use crate::dns::{Exchange, Rcode, Record, RecordType};
-use crate::finding::Finding;
+use crate::domain::check::{DomainJson, DomainReport};
+use crate::domain::requirements::Judged;
+use crate::finding::{most_severe_first, Finding};
 use crate::identity::helo::{HeloKind, HeloResult};
 use crate::identity::iprev::IprevResult;
 
@@ -169,6 +172,56 @@ impl<'a> HostJson<'a> {
 /// The report as a JSON value; `elapsed_ms` is the wall time the caller measured.
 pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
     value(ReportJson::new(report, elapsed_ms))
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DomainBase<'a> {
+    Identity(ReportJson<'a>),
+    Alone {
+        verdict: Verdict,
+        findings: Vec<Finding>,
+        queries: Vec<QueryJson<'a>>,
+        elapsed_ms: u64,
+    },
+}
+
+#[derive(Serialize)]
+struct DomainRunJson<'a> {
+    #[serde(flatten)]
+    base: DomainBase<'a>,
+    domain: DomainJson<'a>,
+    requirements: &'a [Judged],
+}
+
+/// A sending-domain check as JSON (`sendercheck domain --json`): `domain` (SPF, DMARC, DKIM,
+/// alignment, MX), `requirements`, `findings`, `verdict`, `queries`, `elapsed_ms`; with the
+/// identity check of the sending address (`sendercheck ip --domain`), the fields of
+/// [`report_json`] too, the findings and queries of both, and the worse verdict.
+pub fn domain_json(domain: &DomainReport, identity: Option<&Report>, elapsed_ms: u64) -> Value {
+    let queries = domain.exchanges().into_iter().map(QueryJson::from);
+    let base = match identity {
+        Some(report) => {
+            let mut json = ReportJson::new(report, elapsed_ms);
+            json.verdict = json.verdict.max(domain.verdict());
+            let mut findings = report.findings.clone();
+            findings.extend(domain.findings.iter().cloned());
+            json.findings = Cow::Owned(most_severe_first(findings));
+            json.queries.extend(queries);
+            DomainBase::Identity(json)
+        }
+        None => DomainBase::Alone {
+            verdict: domain.verdict(),
+            findings: domain.findings.clone(),
+            queries: queries.collect(),
+            elapsed_ms,
+        },
+    };
+    value(DomainRunJson {
+        base,
+        domain: DomainJson::new(domain),
+        requirements: &domain.requirements,
+    })
 }
 
 #[cfg(test)]

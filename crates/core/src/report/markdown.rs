@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::check::Report;
 use super::summary::headline;
+use crate::domain::check::DomainReport;
 use crate::finding::Finding;
 use crate::paste::Extracted;
 
@@ -80,6 +81,101 @@ pub fn paste_markdown(x: &Extracted, findings: &[Finding]) -> String {
         let _ = writeln!(md, "- line {}: `{} = {}`", s.line, s.name, s.value);
     }
     write_findings(&mut md, findings);
+    md.push('\n');
+    md
+}
+
+/// A sending-domain check as Markdown: the results, the SPF evaluation, the requirements table
+/// and the findings.
+pub fn domain_markdown(d: &DomainReport) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "## Sending domain: {} ({})\n",
+        d.input.from,
+        d.verdict().as_str()
+    );
+    let _ = writeln!(md, "- MAIL FROM: `{}`", d.input.mail_from);
+    for (label, e) in [("SPF (MAIL FROM)", &d.spf), ("SPF (HELO)", &d.helo_spf)] {
+        if let Some(e) = e {
+            let _ = writeln!(
+                md,
+                "- {label}: **{}** for {} at `{}`{}; {} of 10 DNS lookups, {} of 2 void",
+                e.result.as_str(),
+                e.ip,
+                e.domain,
+                e.decided_by
+                    .as_deref()
+                    .map(|t| format!(", decided by `{t}`"))
+                    .unwrap_or_default(),
+                e.lookups,
+                e.void_lookups
+            );
+            if let Some(r) = &e.record {
+                let _ = writeln!(md, "  - record: `{r}`");
+            }
+        }
+    }
+    let _ = writeln!(
+        md,
+        "- DMARC: **{}**{}{}",
+        d.dmarc.result.as_str(),
+        d.dmarc
+            .policy
+            .map(|p| format!(", p={}", p.as_str()))
+            .unwrap_or_default(),
+        d.dmarc
+            .found_at
+            .as_ref()
+            .map(|f| format!(" (record at `_dmarc.{f}`)"))
+            .unwrap_or_default()
+    );
+    for k in &d.dkim {
+        let _ = writeln!(
+            md,
+            "- DKIM `{}`: **{}**{}",
+            k.name,
+            k.result.as_str(),
+            k.key_bits
+                .map(|b| format!(", {b}-bit key"))
+                .unwrap_or_default()
+        );
+    }
+    let word = |v: Option<bool>| match v {
+        Some(true) => "aligned",
+        Some(false) => "not aligned",
+        None => "unknown",
+    };
+    let _ = writeln!(
+        md,
+        "- Alignment: SPF {}, DKIM {}",
+        word(d.alignment.spf),
+        word(d.alignment.dkim)
+    );
+    let _ = writeln!(
+        md,
+        "- Bounces to `{}`: {}\n",
+        d.mx.domain,
+        d.mx.result.as_str()
+    );
+    if !d.requirements.is_empty() {
+        let _ = writeln!(
+            md,
+            "| Provider | Requirement | For | Result |\n|---|---|---|---|"
+        );
+        for j in &d.requirements {
+            let _ = writeln!(
+                md,
+                "| {} | [{}]({}) | {} | {} |",
+                j.requirement.provider.name(),
+                j.requirement.asks.replace('|', "\\|"),
+                j.requirement.url,
+                j.requirement.scope.as_str(),
+                j.result.as_str()
+            );
+        }
+    }
+    write_findings(&mut md, &d.findings);
     md.push('\n');
     md
 }
