@@ -114,6 +114,7 @@ impl Run<'_> {
             extracted: x,
             checked: Some(checked),
             findings,
+            domain: None,
         }))
     }
 

@@ -98,6 +98,10 @@ pub async fn run(
             }
         }
     }
+    if let Some(d) = &report.domain {
+        page.push('\n');
+        page.push_str(&output::domain(d, style));
+    }
     write!(out, "{page}")?;
     Ok(report.verdict())
 }

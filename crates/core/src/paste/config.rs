@@ -388,6 +388,11 @@ fn postfix_config(lines: &[Logical]) -> Extracted {
             ));
         }
     }
+    // The domain Postfix appends to local senders: myorigin (default $myhostname), postconf(5).
+    let origin = values.get("myorigin").map_or("$myhostname", |(_, v)| v);
+    if let Some(domain) = expand(origin, &get, 5).filter(|d| d.contains('.') && !d.contains('$')) {
+        x.sender.from = Some(domain.trim().to_ascii_lowercase());
+    }
     let bind = |key: &str| values.get(key).and_then(|(_, v)| plain_ip(v.trim()));
     x.ip = bind("smtp_bind_address").or_else(|| bind("smtp_bind_address6"));
     if x.ip.is_some() {
@@ -413,6 +418,7 @@ fn exim(lines: &[Logical]) -> Extracted {
     let mut primary: Option<(usize, String)> = None;
     let mut helo_data: Option<(usize, String)> = None;
     let mut interface: Option<(usize, String)> = None;
+    let mut qualify: Option<(usize, String)> = None;
     let mut section = String::from("main");
     // `.ifdef`/`.ifndef`/`.elifdef`/`.else`/`.endif`: (parent active, a branch taken, active).
     let mut blocks: Vec<(bool, bool, bool)> = Vec::new();
@@ -476,6 +482,7 @@ fn exim(lines: &[Logical]) -> Extracted {
         let setting = Some((l.line, value.to_string()));
         match name {
             "primary_hostname" if section == "main" => primary = setting,
+            "qualify_domain" if section == "main" => qualify = setting,
             "helo_data" => helo_data = helo_data.or(setting),
             "interface" if section == "transports" => interface = interface.or(setting),
             _ if macro_like(name) && section == "main" => {
@@ -515,6 +522,14 @@ fn exim(lines: &[Logical]) -> Extracted {
         }
     }
     let primary_name = primary.as_ref().and_then(|(_, v)| unmacro(v));
+    // The domain Exim adds to local senders: qualify_domain, by default primary_hostname.
+    let origin = qualify
+        .as_ref()
+        .and_then(|(_, v)| unmacro(v))
+        .or_else(|| primary_name.clone());
+    x.sender.from = origin
+        .filter(|d| d.contains('.') && !d.contains('$'))
+        .map(|d| d.trim().to_ascii_lowercase());
     let helo_value = helo_data.as_ref().and_then(|(_, v)| unmacro(v));
     let interface_value = interface.as_ref().and_then(|(_, v)| unmacro(v));
     for m in &unknown_macros {

@@ -320,7 +320,8 @@ Authentication-Results: filter.example.org; iprev=fail policy.iprev=192.0.2.10\n
                 "reason": "smtp_helo_name is not set, so Postfix announces $myhostname, which is mail.example.com.",
                 "notes": [], "chosen_hop": null, "hops": [], "receiver": [],
                 "settings": [{"line": 1, "name": "myhostname", "value": "mail.example.com"}],
-                "sav_lines": []
+                "sav_lines": [],
+                "sender": {"from": "mail.example.com", "mail_from": null, "dkim": []}
             })
         );
         assert_eq!(j["host"], "mail.example.com");

@@ -12,7 +12,10 @@
 //!                              "results": [{"method": "spf", "result": "pass", "comment": "…",
 //!                                           "props": {"smtp.mailfrom": "a@example.com"}}]}],
 //!                "settings": [{"line": 2, "name": "myhostname", "value": "mail.example.com"}],
-//!                "sav_lines": [{"line": 5, "text": "…", "replacement": "…"}]},
+//!                "sav_lines": [{"line": 5, "text": "…", "replacement": "…"}],
+//!                "sender": {"from": "alice@example.com", "mail_from": "bounce@example.com",
+//!                           "dkim": [{"selector": "s1", "domain": "example.com"}]}},
+//!  "domain": {…}, "requirements": […],   (when the paste names a sending domain)
 //!  "ip": …, "verdict": …, "iprev": …, "helo": …, "findings": […], "queries": […], "elapsed_ms": …}
 //! ```
 //!
@@ -32,9 +35,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::run::PasteReport;
-use super::{Extracted, Format, HopRole, SavLine, Setting};
+use super::{Extracted, Format, HopRole, SavLine, Sender, Setting};
+use crate::domain::check::DomainJson;
+use crate::domain::requirements::Judged;
 use crate::finding::{most_severe_first, Finding};
-use crate::report::json::{value, HostJson, ReportJson};
+use crate::report::json::{value, HostJson, QueryJson, ReportJson};
 use crate::report::{Checked, Verdict};
 
 #[derive(Serialize)]
@@ -42,6 +47,10 @@ struct PasteJson<'a> {
     #[serde(flatten)]
     checked: CheckedJson<'a>,
     extracted: ExtractedJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domain: Option<DomainJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requirements: Option<&'a [Judged]>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +80,7 @@ struct ExtractedJson<'a> {
     receiver: Vec<AuthJson<'a>>,
     settings: &'a [Setting],
     sav_lines: &'a [SavLine],
+    sender: &'a Sender,
 }
 
 #[derive(Serialize)]
@@ -156,6 +166,7 @@ impl<'a> ExtractedJson<'a> {
                 .collect(),
             settings: &x.settings,
             sav_lines: &x.sav_lines,
+            sender: &x.sender,
         }
     }
 }
@@ -168,12 +179,19 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
         _ => Vec::new(),
     };
     findings.extend(p.findings.iter().cloned());
+    if let Some(d) = &p.domain {
+        findings.extend(d.findings.iter().cloned());
+    }
     let findings = most_severe_first(findings);
     let checked = match &p.checked {
         Some(Checked::Ip(r)) => {
             let mut json = ReportJson::new(r, elapsed_ms);
             json.verdict = verdict;
             json.findings = Cow::Owned(findings);
+            if let Some(d) = &p.domain {
+                json.queries
+                    .extend(d.exchanges().into_iter().map(QueryJson::from));
+            }
             CheckedJson::Ip(json)
         }
         Some(Checked::Host(h)) => {
@@ -191,5 +209,7 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
     value(PasteJson {
         checked,
         extracted: ExtractedJson::new(&p.extracted),
+        domain: p.domain.as_ref().map(DomainJson::new),
+        requirements: p.domain.as_ref().map(|d| d.requirements.as_slice()),
     })
 }

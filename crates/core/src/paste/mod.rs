@@ -28,6 +28,7 @@ mod headers;
 mod json;
 mod logs;
 mod run;
+mod sender;
 mod text;
 
 use std::fmt;
@@ -40,6 +41,7 @@ pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
 pub use run::{check_paste, target, PasteReport};
+pub use sender::{DkimId, Sender};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
 pub const MAX_PASTE: usize = 4 << 20;
@@ -175,6 +177,9 @@ pub struct Extracted {
     pub sav_lines: Vec<SavLine>,
     /// Anything else worth saying (ambiguities, values that could not be evaluated).
     pub notes: Vec<String>,
+    /// The sending domain the paste names: headers' From, Return-Path and DKIM signatures, a
+    /// configuration's origin domain.
+    pub sender: Sender,
 }
 
 impl Extracted {
@@ -256,7 +261,8 @@ pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
             reason: "Nothing was pasted.".into(),
         });
     }
-    if let Some(x) = headers::extract(text) {
+    if let Some(mut x) = headers::extract(text) {
+        x.sender = sender::from_fields(&headers::fields(text));
         return Ok(x);
     }
     if let Some(x) = logs::extract(text) {

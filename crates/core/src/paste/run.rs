@@ -1,10 +1,17 @@
 //! The full check of what a paste names: its address, or, when it names only an EHLO name, every
 //! address of that name.
 
+use futures::future::{join, OptionFuture};
+
 use super::{paste_findings, Extracted};
+use crate::dns::DomainName;
 use crate::dns::Resolver;
+use crate::domain::check::{check_domain, DomainInput, DomainReport};
+use crate::domain::dkim::DkimQuery;
 use crate::finding::{Finding, Severity};
+use crate::identity::helo::HeloResult;
 use crate::identity::helo::{parse_helo, HeloKind};
+use crate::identity::iprev::IprevResult;
 use crate::report::{check_target, Checked, Target, Verdict};
 
 /// A paste, its DNS check, and the findings only the paste can give.
@@ -16,13 +23,18 @@ pub struct PasteReport {
     pub checked: Option<Checked>,
     /// SAV, receiver-comparison and (without an address) EHLO-syntax findings.
     pub findings: Vec<Finding>,
+    /// The sending domain's check, when the paste names one (headers' From, a configuration's
+    /// origin domain).
+    pub domain: Option<DomainReport>,
 }
 
 impl PasteReport {
     /// The DNS check's verdict, made `fail` by any paste finding of severity error (an invalid
     /// EHLO name in a configuration). Warnings (Sender Address Verification, disagreements with
     /// the receiver) never change it: they do not decide whether mail is accepted. With no DNS
-    /// check and no such finding, `pass`.
+    /// check and no such finding, `pass`. The sending domain's check is reported beside it and
+    /// has its own verdict ([`DomainReport::verdict`]): a paste of headers names the server and
+    /// the domain, and the status says whether the server is accepted.
     pub fn verdict(&self) -> Verdict {
         let dns = self
             .checked
@@ -52,12 +64,54 @@ pub fn target(x: &Extracted) -> Option<Target> {
     }
 }
 
-/// Checks what the paste names (see [`target`]) with the extracted EHLO name.
+/// The sending domain's check a paste asks for: its From domain (else the Return-Path's), the
+/// Return-Path as MAIL FROM, its DKIM signatures' keys, the extracted address and EHLO name.
+pub fn domain_input(x: &Extracted) -> Option<DomainInput> {
+    let s = &x.sender;
+    let from = s
+        .from
+        .as_deref()
+        .or(s.mail_from.as_deref().filter(|m| !m.is_empty()))?;
+    let mut d = DomainInput::parse(from).ok()?;
+    if let Some(m) = &s.mail_from {
+        d.mail_from = match m.as_str() {
+            "" => String::new(),
+            m => DomainInput::parse(m).map_or(d.mail_from.clone(), |p| p.mail_from),
+        };
+    }
+    d.ip = x.ip;
+    d.helo = x.helo.clone();
+    d.dkim = s
+        .dkim
+        .iter()
+        .filter_map(|k| DkimQuery::new(&k.selector, &DomainName::parse(&k.domain).ok()?).ok())
+        .collect();
+    Some(d)
+}
+
+/// Checks what the paste names (see [`target`]) with the extracted EHLO name, and the sending
+/// domain it names beside it.
 pub async fn check_paste<R: Resolver>(resolver: &R, extracted: Extracted) -> PasteReport {
-    let checked = match target(&extracted) {
-        Some(t) => Some(check_target(resolver, &t, extracted.helo.as_deref()).await),
-        None => None,
-    };
+    let helo = extracted.helo.as_deref();
+    let identity: OptionFuture<_> = target(&extracted)
+        .map(|t| async move { check_target(resolver, &t, helo).await })
+        .into();
+    let input = domain_input(&extracted);
+    let domain: OptionFuture<_> = input.as_ref().map(|d| check_domain(resolver, d)).into();
+    let (checked, mut domain) = join(identity, domain).await;
+    if let (Some(d), Some(Checked::Ip(r))) = (&mut domain, &checked) {
+        let fcrdns = match r.iprev.result {
+            IprevResult::Pass => Some(true),
+            IprevResult::TempError => None,
+            _ => Some(false),
+        };
+        let helo = r.helo.as_ref().and_then(|h| match h.result {
+            HeloResult::Pass => Some(true),
+            HeloResult::TempError => None,
+            HeloResult::Fail => Some(false),
+        });
+        d.judge_identity(fcrdns, helo);
+    }
     let report = match &checked {
         Some(Checked::Ip(r)) => Some(r),
         _ => None,
@@ -67,5 +121,6 @@ pub async fn check_paste<R: Resolver>(resolver: &R, extracted: Extracted) -> Pas
         extracted,
         checked,
         findings,
+        domain,
     }
 }

@@ -39,7 +39,7 @@ pub(crate) struct ReportJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     helo: Option<HeloJson<'a>>,
     pub(crate) findings: Cow<'a, [Finding]>,
-    queries: Vec<QueryJson<'a>>,
+    pub(crate) queries: Vec<QueryJson<'a>>,
     elapsed_ms: u64,
 }
 
@@ -61,7 +61,7 @@ struct HeloJson<'a> {
 }
 
 #[derive(Serialize)]
-struct QueryJson<'a> {
+pub(crate) struct QueryJson<'a> {
     name: &'a str,
     #[serde(rename = "type")]
     rtype: RecordType,
