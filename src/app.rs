@@ -1,18 +1,19 @@
 //! The root component: the state, the form and the paste box, and the results below them. It only
 //! wires the components to the services; the checks run in `services::check`.
 
+use std::rc::Rc;
+
 use sendercheck_core::Target;
 use yew::prelude::*;
 
 use crate::browser;
 use crate::components::{
-    form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::Pasted, progress::Progress,
-    report::Results, sav::SAV, verdict::VerdictBox,
+    form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::pasted, progress::progress,
+    report::results, sav::SAV, verdict::verdict_box,
 };
-use crate::hooks::StateHandle;
 use crate::model::{Permalink, ResolverChoice};
 use crate::services::check;
-use crate::state::{Action, Remote, State};
+use crate::state::{Action, DomainAsk, Remote, Request, State};
 
 /// The page.
 #[component]
@@ -40,14 +41,24 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             if link.runs() && state.resolver.validate().is_ok() {
                 if let Ok(target) = Target::parse(&link.ip) {
-                    let resolver = state.resolver.clone();
+                    let domain = (!link.domain.trim().is_empty()).then(|| {
+                        Rc::new(DomainAsk {
+                            text: link.domain.trim().to_string(),
+                            mail_from: None,
+                            dkim: link.dkim.trim().to_string(),
+                        })
+                    });
                     check::run(
                         &state,
-                        target,
-                        link.ip.clone(),
-                        link.helo.clone(),
-                        resolver,
-                        None,
+                        Request {
+                            run_id: 0,
+                            target,
+                            target_text: link.ip.clone(),
+                            helo: link.helo.clone(),
+                            resolver: state.resolver.clone(),
+                            paste: None,
+                            domain,
+                        },
                     );
                 }
             }
@@ -60,11 +71,15 @@ pub fn App() -> Html {
             browser::store_resolver(input.resolver.key());
             check::run(
                 &state,
-                input.target,
-                input.target_text,
-                input.helo,
-                input.resolver,
-                None,
+                Request {
+                    run_id: 0,
+                    target: input.target,
+                    target_text: input.target_text,
+                    helo: input.helo,
+                    resolver: input.resolver,
+                    paste: None,
+                    domain: input.domain.map(Rc::new),
+                },
             );
         })
     };
@@ -92,32 +107,47 @@ pub fn App() -> Html {
     let loading = matches!(state.run, Remote::Loading);
     // A check started from a paste shows its address and EHLO name in the form (a fresh form).
     let pasted_request = state.request.as_ref().filter(|r| r.paste.is_some());
-    let (form_key, initial_target, initial_helo) = match pasted_request {
-        Some(r) => (r.run_id, r.target_text.clone(), r.helo.clone()),
-        None => (0, link.ip.clone(), link.helo.clone()),
+    let (form_key, initial_target, initial_helo, initial_domain) = match pasted_request {
+        Some(r) => (
+            r.run_id,
+            r.target_text.clone(),
+            r.helo.clone(),
+            r.domain.as_deref().cloned().unwrap_or_default(),
+        ),
+        None => (
+            0,
+            link.ip.clone(),
+            link.helo.clone(),
+            DomainAsk {
+                text: link.domain.clone(),
+                mail_from: None,
+                dkim: link.dkim.clone(),
+            },
+        ),
     };
 
     html! {
-        <ContextProvider<StateHandle> context={state.clone()}>
+        <>
             <header class="masthead">
                 <h1>{ "Sender Check" }</h1>
-                <p class="tagline">{ "Will Gmail, Yahoo and Fastmail accept mail from your server? Checks its reverse DNS and EHLO name from your browser, through DNS over HTTPS." }</p>
+                <p class="tagline">{ "Will Gmail, Yahoo and Fastmail accept mail from your server? Checks its reverse DNS, EHLO name and sending domain from your browser, through DNS over HTTPS." }</p>
             </header>
             <main id="main">
                 <CheckForm
                     key={form_key.to_string()}
                     {initial_target}
                     {initial_helo}
+                    {initial_domain}
                     resolver={state.resolver.clone()}
                     busy={loading}
                     {onsubmit}
                     {onresolver}
                 />
                 <PasteForm busy={loading || state.reading} error={state.paste_error.clone()} {onread} />
-                <VerdictBox />
-                <Pasted {onpick} />
-                <Progress />
-                <Results />
+                { verdict_box(&state) }
+                { pasted(&state, &onpick) }
+                { progress(&state) }
+                { results(&state) }
                 { Html::from_html_unchecked(AttrValue::Static(SAV)) }
             </main>
             <footer class="footer">
@@ -125,6 +155,6 @@ pub fn App() -> Html {
                    <a href="https://www.rfc-editor.org/rfc/rfc8601#section-3">{ "RFC 8601 iprev" }</a>{ " · " }
                    <a href="https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1">{ "RFC 5321 EHLO" }</a></p>
             </footer>
-        </ContextProvider<StateHandle>>
+        </>
     }
 }

@@ -1,5 +1,5 @@
-//! The state as the components reach it: one reducer, served by a context provider in the root
-//! (Yew's `examples/contexts` pattern), and [`use_app_state`] to read it.
+//! The state as Yew holds it: one reducer in the root component, which renders everything that
+//! reads it (`crate::app`), and the handles the services use to change it.
 
 use std::rc::Rc;
 
@@ -7,8 +7,11 @@ use yew::prelude::*;
 
 use crate::state::{Action, State};
 
-/// The state handle that components reach through context.
+/// The root's handle on the state.
 pub type StateHandle = UseReducerHandle<State>;
+
+/// What background tasks keep to change the state after their component has moved on.
+pub type StateDispatcher = UseReducerDispatcher<State>;
 
 impl Reducible for State {
     type Action = Action;
@@ -19,10 +22,4 @@ impl Reducible for State {
             None => self,
         }
     }
-}
-
-/// The app's state, from the context the root component provides.
-#[hook]
-pub fn use_app_state() -> StateHandle {
-    use_context::<StateHandle>().expect("the app provides its state to every component")
 }

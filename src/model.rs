@@ -125,13 +125,17 @@ impl ResolverChoice {
     }
 }
 
-/// The state a permalink carries: `?ip=…&helo=…&resolver=…`.
+/// The state a permalink carries: `?ip=…&helo=…&domain=…&dkim=…&resolver=…`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Permalink {
     /// The address or host name, as typed.
     pub ip: String,
     /// The EHLO line, as typed (may be empty).
     pub helo: String,
+    /// The sending domain field, as typed (may be empty).
+    pub domain: String,
+    /// The DKIM selectors field, as typed (may be empty).
+    pub dkim: String,
     /// The resolver, when the link names one.
     pub resolver: Option<ResolverChoice>,
 }
@@ -145,6 +149,8 @@ impl Permalink {
             match key.as_ref() {
                 "ip" | "host" => link.ip = value.chars().take(1000).collect(),
                 "helo" => link.helo = value.chars().take(1000).collect(),
+                "domain" => link.domain = value.chars().take(1000).collect(),
+                "dkim" => link.dkim = value.chars().take(1000).collect(),
                 "resolver" => link.resolver = Some(ResolverChoice::parse(&value)),
                 _ => {}
             }
@@ -156,8 +162,14 @@ impl Permalink {
     pub fn to_query(&self) -> String {
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("ip", self.ip.trim());
-        if !self.helo.trim().is_empty() {
-            q.append_pair("helo", self.helo.trim());
+        for (key, value) in [
+            ("helo", &self.helo),
+            ("domain", &self.domain),
+            ("dkim", &self.dkim),
+        ] {
+            if !value.trim().is_empty() {
+                q.append_pair(key, value.trim());
+            }
         }
         if let Some(r) = self
             .resolver
@@ -218,12 +230,14 @@ mod tests {
         let link = Permalink {
             ip: "192.0.2.10".into(),
             helo: "EHLO mail.example.com".into(),
+            domain: "alice@example.com".into(),
+            dkim: "s1, s2:example.net".into(),
             resolver: Some(ResolverChoice::parse("http://127.0.0.1:53580/dns-query")),
         };
         let q = link.to_query();
         assert_eq!(
             q,
-            "?ip=192.0.2.10&helo=EHLO+mail.example.com&resolver=http%3A%2F%2F127.0.0.1%3A53580%2Fdns-query"
+            "?ip=192.0.2.10&helo=EHLO+mail.example.com&domain=alice%40example.com&dkim=s1%2C+s2%3Aexample.net&resolver=http%3A%2F%2F127.0.0.1%3A53580%2Fdns-query"
         );
         assert_eq!(Permalink::from_query(&q), link);
         let plain = Permalink::from_query("ip=2001%3Adb8%3A%3A10");

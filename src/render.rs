@@ -103,9 +103,22 @@ pub fn card(
     summary: &str,
     body: &str,
 ) -> String {
+    card_with(scope, check, result, "", title, summary, body)
+}
+
+/// [`card`] with more attributes on the card (`attrs`: escaped, each with a leading space).
+pub fn card_with(
+    scope: &str,
+    check: &str,
+    result: &str,
+    attrs: &str,
+    title: &str,
+    summary: &str,
+    body: &str,
+) -> String {
     let id = format!("{}-{}", esc(scope), esc(check));
     let mut out = format!(
-        "<article class=\"card {r}\" data-check=\"{c}\" data-result=\"{r}\" aria-labelledby=\"{id}\"><header class=\"card-head\"><h3 id=\"{id}\">{t}</h3><span class=\"result {r}\">{r}</span></header>",
+        "<article class=\"card {r}\" data-check=\"{c}\" data-result=\"{r}\"{attrs} aria-labelledby=\"{id}\"><header class=\"card-head\"><h3 id=\"{id}\">{t}</h3><span class=\"result {r}\">{r}</span></header>",
         c = esc(check),
         r = esc(result),
         t = esc(title),

@@ -77,6 +77,19 @@ pub struct Paste {
     pub helo: Option<String>,
     /// The paste panel as the worker rendered it before the check (`crate::extras::panel`).
     pub panel: Rc<str>,
+    /// The sending domain it names.
+    pub domain: Option<DomainAsk>,
+}
+
+/// The sending domain a run asks about; the worker checks it (`crate::extras::domain`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DomainAsk {
+    /// The domain field: a domain, or a From or MAIL FROM address.
+    pub text: String,
+    /// The reverse-path, when a paste gave one apart from the From address (`<>`: null sender).
+    pub mail_from: Option<String>,
+    /// The DKIM selectors field: `selector` or `selector:domain`, separated by commas or spaces.
+    pub dkim: String,
 }
 
 /// A paste is the same paste when it is the same text, read at the same hop.
@@ -110,6 +123,8 @@ pub struct Request {
     pub resolver: ResolverChoice,
     /// The paste the address and EHLO name came from, when they came from one.
     pub paste: Option<Rc<Paste>>,
+    /// The sending domain to check beside the address.
+    pub domain: Option<Rc<DomainAsk>>,
 }
 
 /// A finished run.
@@ -240,6 +255,11 @@ pub struct State {
     /// The paste panel once the run has finished, with the findings that need the check (the
     /// receiver's verdicts beside this check's), as the worker rendered it.
     pub paste_panel: Remote<Rc<str>, String>,
+    /// The sending domain's panel, as the worker rendered it (`Idle` when the run asks about no
+    /// domain).
+    pub domain_panel: Remote<Rc<str>, String>,
+    /// The recording of the sending domain's live check, for the exports.
+    pub domain_recording: Option<Rc<str>>,
     /// Why the last paste could not be read, shown beside the paste box.
     pub paste_error: Option<Rc<PasteError>>,
     /// A paste on its way to the worker.
@@ -275,6 +295,20 @@ pub enum Action {
     Pasted(Rc<Paste>),
     /// The paste could not be read: unrecognised text, or the worker could not be loaded.
     PasteFailed(Rc<PasteError>),
+    /// The worker finished the sending domain's live check: its recording.
+    DomainRecorded {
+        /// The run.
+        run_id: u64,
+        /// The recording's text form.
+        recording: Rc<str>,
+    },
+    /// The worker rendered the sending domain's panel (or could not check the domain).
+    DomainPanel {
+        /// The run.
+        run_id: u64,
+        /// The panel's HTML, or why there is none.
+        result: Result<Rc<str>, String>,
+    },
     /// The worker rendered the panel of a paste's finished run.
     PastePanel {
         /// The run.
@@ -297,10 +331,15 @@ impl State {
             Action::Start(request) => {
                 next.resolver = request.resolver.clone();
                 next.paste = request.paste.clone();
+                next.domain_panel = match request.domain {
+                    Some(_) => Remote::Loading,
+                    None => Remote::Idle,
+                };
                 next.request = Some(request);
                 next.run = Remote::Loading;
                 next.queries.clear();
                 next.paste_panel = Remote::Idle;
+                next.domain_recording = None;
                 next.paste_error = None;
                 next.reading = false;
             }
@@ -328,6 +367,7 @@ impl State {
             }
             Action::Fail { run_id, message } if self.current(run_id) => {
                 next.run = Remote::Failed(message);
+                next.domain_panel = Remote::Idle;
             }
             Action::ChooseResolver(choice) => next.resolver = choice,
             Action::Reading => {
@@ -340,6 +380,8 @@ impl State {
                 next.run = Remote::Idle;
                 next.queries.clear();
                 next.paste_panel = Remote::Idle;
+                next.domain_panel = Remote::Idle;
+                next.domain_recording = None;
                 next.paste_error = None;
                 next.reading = false;
             }
@@ -353,11 +395,22 @@ impl State {
                     Err(why) => Remote::Failed(why),
                 };
             }
+            Action::DomainRecorded { run_id, recording } if self.current(run_id) => {
+                next.domain_recording = Some(recording);
+            }
+            Action::DomainPanel { run_id, result } if self.current(run_id) => {
+                next.domain_panel = match result {
+                    Ok(html) => Remote::Ready(html),
+                    Err(why) => Remote::Failed(why),
+                };
+            }
             // Events of a run that was replaced by a newer one.
             Action::Query { .. }
             | Action::Finish(_)
             | Action::Fail { .. }
-            | Action::PastePanel { .. } => return None,
+            | Action::PastePanel { .. }
+            | Action::DomainRecorded { .. }
+            | Action::DomainPanel { .. } => return None,
         }
         Some(next)
     }
@@ -378,6 +431,7 @@ mod tests {
             helo: String::new(),
             resolver: ResolverChoice::default(),
             paste: None,
+            domain: None,
         }
     }
 
@@ -450,6 +504,7 @@ mod tests {
             target: None,
             helo: Some("localhost".into()),
             panel: "<section id=pasted></section>".into(),
+            domain: None,
         });
         let state = apply(&State::default(), Action::Reading);
         assert!(state.reading);
@@ -492,5 +547,46 @@ mod tests {
             failed.paste_error.as_ref().unwrap().reason,
             "Nothing was pasted."
         );
+    }
+
+    #[test]
+    fn the_domain_panel_follows_its_run() {
+        let mut with_domain = request(5, "192.0.2.10");
+        with_domain.domain = Some(Rc::new(DomainAsk {
+            text: "example.com".into(),
+            ..DomainAsk::default()
+        }));
+        let state = apply(&State::default(), Action::Start(with_domain));
+        assert_eq!(state.domain_panel, Remote::Loading);
+        assert_eq!(
+            state.apply(Action::DomainRecorded {
+                run_id: 4,
+                recording: "old".into()
+            }),
+            None
+        );
+        let state = apply(
+            &state,
+            Action::DomainRecorded {
+                run_id: 5,
+                recording: "x 1 AA".into(),
+            },
+        );
+        assert_eq!(state.domain_recording.as_deref(), Some("x 1 AA"));
+        let state = apply(
+            &state,
+            Action::DomainPanel {
+                run_id: 5,
+                result: Ok("<section id=domain></section>".into()),
+            },
+        );
+        assert_eq!(
+            state.domain_panel,
+            Remote::Ready("<section id=domain></section>".into())
+        );
+        // A run without a domain clears both.
+        let state = apply(&state, Action::Start(request(6, "192.0.2.11")));
+        assert_eq!(state.domain_panel, Remote::Idle);
+        assert_eq!(state.domain_recording, None);
     }
 }

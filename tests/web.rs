@@ -13,13 +13,14 @@ use sendercheck_core::dns::{Answer, Question, RData, Rcode, Record, RecordType, 
 use sendercheck_core::{check, parse_ip, Checked, Resolver, Target};
 use sendercheck_web::components::form::{CheckForm, FormInput};
 use sendercheck_web::components::paste_form::PasteForm;
-use sendercheck_web::components::pasted::Pasted;
-use sendercheck_web::components::report::Results;
-use sendercheck_web::components::verdict::VerdictBox;
+use sendercheck_web::components::pasted::pasted;
+use sendercheck_web::components::report::results;
+use sendercheck_web::components::verdict::verdict_box;
 use sendercheck_web::extras::{read, ReadReply};
-use sendercheck_web::hooks::StateHandle;
 use sendercheck_web::model::ResolverChoice;
-use sendercheck_web::state::{Action, Finished, Paste, PasteError, Remote, Request, State};
+use sendercheck_web::state::{
+    Action, DomainAsk, Finished, Paste, PasteError, Remote, Request, State,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
@@ -79,6 +80,7 @@ fn request(run_id: u64, ip: &str, helo: &str) -> Request {
         helo: helo.into(),
         resolver: ResolverChoice::default(),
         paste: None,
+        domain: None,
     }
 }
 
@@ -117,17 +119,17 @@ struct HostProps {
     picked: Callback<usize>,
 }
 
-/// Serves a prepared state through the same context the app uses.
+/// Renders a prepared state as the app's root does.
 #[component]
 fn WithState(props: &HostProps) -> Html {
     let initial = props.state.clone();
     let state = use_reducer(move || initial);
     html! {
-        <ContextProvider<StateHandle> context={state}>
-            <VerdictBox />
-            <Pasted onpick={props.picked.clone()} />
-            <Results />
-        </ContextProvider<StateHandle>>
+        <>
+            { verdict_box(&state) }
+            { pasted(&state, &props.picked) }
+            { results(&state) }
+        </>
     }
 }
 
@@ -256,7 +258,8 @@ struct FormHost {
 #[component]
 fn FormUnderTest(props: &FormHost) -> Html {
     html! {
-        <CheckForm initial_target="" initial_helo="" resolver={props.resolver.clone()} busy=false
+        <CheckForm initial_target="" initial_helo="" initial_domain={DomainAsk::default()}
+            resolver={props.resolver.clone()} busy=false
             onsubmit={props.submitted.clone()} onresolver={Callback::noop()} />
     }
 }
@@ -269,7 +272,10 @@ fn type_into(root: &Element, selector: &str, text: &str) {
         .dyn_into()
         .unwrap();
     input.set_value(text);
-    let event = web_sys::InputEvent::new("input").unwrap();
+    // As typing does: the event bubbles to the form, which clears the field's error.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
     input.dispatch_event(&event).unwrap();
 }
 
@@ -332,7 +338,7 @@ async fn form_validates_inline_and_submits() {
     );
     click(&div, "#run");
     tick().await;
-    let inputs = got.borrow();
+    let inputs = got.borrow().clone();
     assert_eq!(inputs.len(), 1);
     assert_eq!(inputs[0].target_text, "mail.bücher.example");
     assert_eq!(
@@ -341,6 +347,46 @@ async fn form_validates_inline_and_submits() {
         "the engine's own IDNA"
     );
     assert_eq!(inputs[0].helo, "EHLO mail.example.com");
+    assert_eq!(inputs[0].domain, None);
+
+    // The sending domain: its mistakes show by its field; selectors need a domain.
+    for (domain, dkim, says) in [
+        ("not a domain", "", "is not a valid domain name"),
+        ("192.0.2.1", "", "is an address"),
+        ("", "s1", "Give the sending domain"),
+    ] {
+        type_into(&div, "#domain", domain);
+        type_into(&div, "#dkim", dkim);
+        click(&div, "#run");
+        tick().await;
+        let err = div
+            .query_selector("#domain-error")
+            .unwrap()
+            .expect("domain error");
+        assert!(
+            err.text_content().unwrap().contains(says),
+            "{domain:?} {dkim:?}: {:?}",
+            err.text_content()
+        );
+        assert_eq!(got.borrow().len(), 1, "nothing submitted");
+    }
+    type_into(&div, "#domain", "Alice <alice@example.com>");
+    tick().await;
+    assert!(
+        div.query_selector("#domain-error").unwrap().is_none(),
+        "typing clears the error"
+    );
+    type_into(&div, "#dkim", "s1, s2:example.net");
+    click(&div, "#run");
+    tick().await;
+    assert_eq!(
+        got.borrow()[1].domain,
+        Some(DomainAsk {
+            text: "Alice <alice@example.com>".into(),
+            mail_from: None,
+            dkim: "s1, s2:example.net".into(),
+        })
+    );
 }
 
 #[wasm_bindgen_test]
@@ -457,6 +503,7 @@ async fn pasted_panel_shows_the_chain_and_picks_a_hop() {
         target: Some(Target::parse("192.0.2.10").unwrap()),
         helo: Some("mail.example.com".into()),
         panel: panel.into(),
+        domain: None,
     });
     let mut req = request(4, "192.0.2.10", "mail.example.com");
     req.paste = Some(paste.clone());
@@ -528,6 +575,7 @@ async fn a_config_with_callouts_shows_the_sav_card_without_a_lookup() {
         target: None,
         helo: Some("localhost".into()),
         panel: panel.into(),
+        domain: None,
     });
     let state = State::default().apply(Action::Pasted(paste)).unwrap();
     assert_eq!(state.run, Remote::Idle);

@@ -1,4 +1,4 @@
-//! The check form: address or host name, EHLO line, resolver.
+//! The check form: address or host name, EHLO line, sending domain and DKIM selectors, resolver.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -7,6 +7,7 @@ use crate::components::with_code;
 use sendercheck_core::Target;
 
 use crate::model::{Preset, ResolverChoice};
+use crate::state::DomainAsk;
 
 /// A validated submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,8 +18,38 @@ pub struct FormInput {
     pub target_text: String,
     /// The EHLO field as typed.
     pub helo: String,
+    /// The sending domain and DKIM selectors, when the domain field is filled.
+    pub domain: Option<DomainAsk>,
     /// The resolver.
     pub resolver: ResolverChoice,
+}
+
+/// Checks the domain and selector fields, so a mistake shows next to its field before anything
+/// is asked. The domain part is checked as a host name (`Target::parse`, the rules
+/// `DomainInput::parse` applies, and already on the page; the domain engine itself lives in the
+/// extras worker, which checks the selectors too and says what is wrong with one).
+fn domain_ask(domain: &str, dkim: &str) -> Result<Option<DomainAsk>, String> {
+    if domain.trim().is_empty() {
+        return match dkim.trim().is_empty() {
+            true => Ok(None),
+            false => Err("Give the sending domain the DKIM selectors belong to.".into()),
+        };
+    }
+    let (_, name) = sendercheck_core::domain::check::split_address(domain);
+    match Target::parse(name) {
+        Ok(Target::Host(_)) => {}
+        Ok(Target::Ip(_)) => {
+            return Err(format!(
+                "`{name}` is an address; give the sending domain, such as example.com"
+            ))
+        }
+        Err(e) => return Err(e.to_string()),
+    }
+    Ok(Some(DomainAsk {
+        text: domain.trim().to_string(),
+        mail_from: None,
+        dkim: dkim.trim().to_string(),
+    }))
 }
 
 /// Props of [`CheckForm`].
@@ -28,6 +59,8 @@ pub struct CheckFormProps {
     pub initial_target: String,
     /// The EHLO field's first value (from a permalink).
     pub initial_helo: String,
+    /// The domain and selector fields' first values (from a permalink or a paste).
+    pub initial_domain: DomainAsk,
     /// The selected resolver.
     pub resolver: ResolverChoice,
     /// A check is running.
@@ -40,40 +73,63 @@ pub struct CheckFormProps {
 
 const CUSTOM: &str = "custom";
 
-/// The form. Enter submits; errors show next to their field.
+/// The text fields as typed, and what is wrong with them (shown next to each).
+#[derive(Clone, Default, PartialEq)]
+struct Fields {
+    target: String,
+    helo: String,
+    domain: String,
+    dkim: String,
+    target_error: Option<String>,
+    domain_error: Option<String>,
+    resolver_error: Option<String>,
+}
+
+/// The form. Enter submits; errors show next to their field. One state and one input handler on
+/// the form serve every text field (each field's own would cost the page's first load more).
 #[component]
 pub fn CheckForm(props: &CheckFormProps) -> Html {
-    let target = use_state(|| props.initial_target.clone());
-    let helo = use_state(|| props.initial_helo.clone());
     let custom_url = use_state(|| match &props.resolver {
         ResolverChoice::Custom(url) => url.clone(),
         ResolverChoice::Preset(_) => String::new(),
     });
-    let target_error = use_state(|| None::<String>);
-    let resolver_error = use_state(|| None::<String>);
+    let fields = use_state(|| Fields {
+        target: props.initial_target.clone(),
+        helo: props.initial_helo.clone(),
+        domain: props.initial_domain.text.clone(),
+        dkim: props.initial_domain.dkim.clone(),
+        ..Fields::default()
+    });
     let is_custom = matches!(props.resolver, ResolverChoice::Custom(_));
 
-    let on_target = {
-        let target = target.clone();
-        let target_error = target_error.clone();
+    // Typing in a field keeps its value and clears its error.
+    let oninput = {
+        let fields = fields.clone();
         Callback::from(move |e: InputEvent| {
-            target.set(e.target_unchecked_into::<HtmlInputElement>().value());
-            target_error.set(None);
-        })
-    };
-    let on_helo = {
-        let helo = helo.clone();
-        Callback::from(move |e: InputEvent| {
-            helo.set(e.target_unchecked_into::<HtmlInputElement>().value())
+            let id = e.target_unchecked_into::<web_sys::Element>().id();
+            let value = || e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut f = (*fields).clone();
+            match id.as_str() {
+                "target" => (f.target, f.target_error) = (value(), None),
+                "ehlo" => f.helo = value(),
+                "domain" => (f.domain, f.domain_error) = (value(), None),
+                "dkim" => (f.dkim, f.domain_error) = (value(), None),
+                "custom-resolver" => f.resolver_error = None,
+                _ => return,
+            }
+            fields.set(f);
         })
     };
     let on_select = {
         let onresolver = props.onresolver.clone();
         let custom_url = custom_url.clone();
-        let resolver_error = resolver_error.clone();
+        let fields = fields.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            resolver_error.set(None);
+            fields.set(Fields {
+                resolver_error: None,
+                ..(*fields).clone()
+            });
             let choice = if value == CUSTOM {
                 ResolverChoice::Custom((*custom_url).clone())
             } else {
@@ -85,32 +141,43 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
     let on_custom = {
         let custom_url = custom_url.clone();
         let onresolver = props.onresolver.clone();
-        let resolver_error = resolver_error.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
             custom_url.set(value.clone());
-            resolver_error.set(None);
             onresolver.emit(ResolverChoice::Custom(value));
         })
     };
     let onsubmit = {
-        let target = target.clone();
-        let helo = helo.clone();
-        let target_error = target_error.clone();
-        let resolver_error = resolver_error.clone();
+        let fields = fields.clone();
+        // A paste's Return-Path stays with its domain while the field still says that domain.
+        let pasted = props.initial_domain.clone();
         let resolver = props.resolver.clone();
         let emit = props.onsubmit.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let parsed = Target::parse(&target).map_err(|e| e.to_string());
+            let f = &*fields;
+            let parsed = Target::parse(&f.target).map_err(|e| e.to_string());
             let valid_resolver = resolver.validate();
-            target_error.set(parsed.as_ref().err().cloned());
-            resolver_error.set(valid_resolver.as_ref().err().cloned());
-            if let (Ok(t), Ok(())) = (parsed, valid_resolver) {
+            let ask = domain_ask(&f.domain, &f.dkim).map(|ask| {
+                ask.map(|mut a| {
+                    if a.text == pasted.text.trim() {
+                        a.mail_from.clone_from(&pasted.mail_from);
+                    }
+                    a
+                })
+            });
+            fields.set(Fields {
+                target_error: parsed.as_ref().err().cloned(),
+                domain_error: ask.as_ref().err().cloned(),
+                resolver_error: valid_resolver.as_ref().err().cloned(),
+                ..f.clone()
+            });
+            if let (Ok(t), Ok(()), Ok(domain)) = (parsed, valid_resolver, ask) {
                 emit.emit(FormInput {
                     target: t,
-                    target_text: target.trim().to_string(),
-                    helo: helo.trim().to_string(),
+                    target_text: f.target.trim().to_string(),
+                    helo: f.helo.trim().to_string(),
+                    domain,
                     resolver: resolver.clone(),
                 });
             }
@@ -122,15 +189,15 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
         ResolverChoice::Custom(_) => CUSTOM.to_string(),
     };
     html! {
-        <form id="check-form" class="check-form" {onsubmit} novalidate=true>
+        <form id="check-form" class="check-form" {onsubmit} {oninput} novalidate=true>
             <div class="field">
                 <label for="target">{ "Sending server: IP address or host name" }</label>
                 <input id="target" name="ip" type="text" inputmode="url" autocomplete="off" spellcheck="false"
                     placeholder="192.0.2.10, 2001:db8::10 or mail.example.com"
-                    value={(*target).clone()} oninput={on_target}
-                    aria-invalid={target_error.is_some().to_string()}
-                    aria-describedby={if target_error.is_some() { "target-error" } else { "target-hint" }} />
-                if let Some(err) = &*target_error {
+                    value={fields.target.clone()}
+                    aria-invalid={fields.target_error.is_some().to_string()}
+                    aria-describedby={if fields.target_error.is_some() { "target-error" } else { "target-hint" }} />
+                if let Some(err) = &fields.target_error {
                     <p id="target-error" class="field-error" role="alert">{ with_code(err) }</p>
                 } else {
                     <p id="target-hint" class="hint">{ "The public address your mail leaves from. A host name checks each of its A and AAAA addresses." }</p>
@@ -140,8 +207,24 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
                 <label for="ehlo">{ "What the server says in EHLO (optional)" }</label>
                 <input id="ehlo" name="helo" type="text" autocomplete="off" spellcheck="false"
                     placeholder="EHLO mail.example.com"
-                    value={(*helo).clone()} oninput={on_helo} aria-describedby="ehlo-hint" />
+                    value={fields.helo.clone()} aria-describedby="ehlo-hint" />
                 <p id="ehlo-hint" class="hint">{ "Paste the EHLO line, a \"250 name\" or \"220 name\" line, or just the name (Postfix: smtp_helo_name, Exim: helo_data)." }</p>
+            </div>
+            <div class="field domain-field">
+                <label for="domain">{ "Sending domain (optional)" }</label>
+                <input id="domain" name="domain" type="text" inputmode="email" autocomplete="off" spellcheck="false"
+                    placeholder="example.com or alice@example.com"
+                    value={fields.domain.clone()}
+                    aria-invalid={fields.domain_error.is_some().to_string()}
+                    aria-describedby={if fields.domain_error.is_some() { "domain-error" } else { "domain-hint" }} />
+                <label for="dkim" class="sub-label">{ "DKIM selectors (optional)" }</label>
+                <input id="dkim" name="dkim" type="text" autocomplete="off" spellcheck="false"
+                    placeholder="s1, google" value={fields.dkim.clone()}
+                    aria-describedby="domain-hint" />
+                if let Some(err) = &fields.domain_error {
+                    <p id="domain-error" class="field-error" role="alert">{ with_code(err) }</p>
+                }
+                <p id="domain-hint" class="hint">{ "The From or MAIL FROM domain (or an address): checks SPF for this server, DMARC, alignment and each provider's requirements. Selectors are the s= of your DKIM-Signature header." }</p>
             </div>
             <div class="field resolver-field">
                 <label for="resolver">{ "DNS-over-HTTPS resolver" }</label>
@@ -155,10 +238,10 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
                     <label for="custom-resolver" class="sub-label">{ "Resolver URL (RFC 8484)" }</label>
                     <input id="custom-resolver" type="url" spellcheck="false" placeholder="https://dns.example/dns-query"
                         value={(*custom_url).clone()} oninput={on_custom}
-                        aria-invalid={resolver_error.is_some().to_string()}
-                        aria-describedby={if resolver_error.is_some() { "resolver-error" } else { "" }} />
+                        aria-invalid={fields.resolver_error.is_some().to_string()}
+                        aria-describedby={if fields.resolver_error.is_some() { "resolver-error" } else { "" }} />
                 }
-                if let Some(err) = &*resolver_error {
+                if let Some(err) = &fields.resolver_error {
                     <p id="resolver-error" class="field-error" role="alert">{ with_code(err) }</p>
                 }
             </div>

@@ -5,20 +5,11 @@
 use yew::prelude::*;
 
 use crate::components::raw::{Raw, RawAction};
-use crate::hooks::use_app_state;
-use crate::state::Remote;
+use crate::state::{Remote, State};
 
-/// Props of [`Pasted`].
-#[derive(Properties, PartialEq)]
-pub struct PastedProps {
-    /// Check another Received header (0-based).
-    pub onpick: Callback<usize>,
-}
-
-/// The paste panel (nothing when no paste is shown).
-#[component]
-pub fn Pasted(props: &PastedProps) -> Html {
-    let state = use_app_state();
+/// The paste panel (nothing when no paste is shown); `onpick` checks another Received header
+/// (0-based). A function of the state, like `verdict_box`.
+pub fn pasted(state: &State, onpick: &Callback<usize>) -> Html {
     let Some(paste) = state.paste.clone() else {
         return html! {};
     };
@@ -34,7 +25,7 @@ pub fn Pasted(props: &PastedProps) -> Html {
     };
     let busy = matches!(state.run, Remote::Loading) || state.reading;
     let onaction = {
-        let onpick = props.onpick.clone();
+        let onpick = onpick.clone();
         Callback::from(move |a: RawAction| {
             if a.action == "hop" && !busy {
                 if let Ok(hop) = a.value.parse() {

@@ -4,14 +4,11 @@
 use yew::prelude::*;
 
 use crate::components::raw::Raw;
-use crate::hooks::use_app_state;
 use crate::render;
-use crate::state::Remote;
+use crate::state::{Remote, State};
 
-/// The list of questions of the current run.
-#[component]
-pub fn Progress() -> Html {
-    let state = use_app_state();
+/// The list of questions of the current run (a function of the state: see `verdict_box`).
+pub fn progress(state: &State) -> Html {
     if state.queries.is_empty() {
         return html! {};
     }

@@ -1,5 +1,5 @@
 //! The results: per address, a card for each check (FCrDNS, EHLO, generic rDNS), then the evidence
-//! (rendered by `crate::render`), and the share and export buttons.
+//! (rendered by `crate::render`), the share and export buttons, and the sending domain's panel.
 //!
 //! Every card carries `data-check` (`iprev`, `helo`, `generic`) and `data-result` (the result word,
 //! or `loading` while the check runs) for tests and for people scripting the page.
@@ -12,15 +12,14 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::raw::{Raw, RawAction};
-use crate::hooks::use_app_state;
+use crate::extras::domain;
 use crate::render;
 use crate::services::check::export;
-use crate::state::{Finished, Remote};
+use crate::state::{Finished, Remote, State};
 
-/// The results of the current run (loading cards while it runs).
-#[component]
-pub fn Results() -> Html {
-    let state = use_app_state();
+/// The results of the current run (loading cards while it runs); a function of the state, like
+/// `verdict_box`.
+pub fn results(state: &State) -> Html {
     let (html, done) = match &state.run {
         Remote::Idle | Remote::Failed(_) => return html! {},
         Remote::Loading => {
@@ -58,16 +57,37 @@ pub fn Results() -> Html {
             Some(done.clone()),
         ),
     };
+    let html = html + &domain_panel(state);
+    let domain = state.domain_recording.clone();
     let onaction = Callback::from(move |a: RawAction| {
         if let Some(done) = &done {
-            act(done, a);
+            act(done, domain.as_ref(), a);
         }
     });
     html! { <Raw class="results" html={html} {onaction} /> }
 }
 
+/// The sending domain's panel: markup the extras worker rendered (`crate::extras::domain`), a
+/// loading card until then, or why the domain could not be checked; nothing when the run asks
+/// about no domain. (Part of the results rather than a component of its own: each component
+/// costs the page's first load about a kilobyte.)
+fn domain_panel(state: &State) -> String {
+    let Some(ask) = state.request.as_ref().and_then(|r| r.domain.as_ref()) else {
+        return String::new();
+    };
+    match &state.domain_panel {
+        Remote::Idle => String::new(),
+        Remote::Loading => domain::loading(&ask.text),
+        Remote::Ready(html) => html.to_string(),
+        Remote::Failed(why) => domain::failed(&format!(
+            "The sending domain `{}` could not be checked: {why}",
+            ask.text
+        )),
+    }
+}
+
 /// The share and export buttons: the button itself says what is happening.
-fn act(done: &Rc<Finished>, a: RawAction) {
+fn act(done: &Rc<Finished>, domain: Option<&Rc<str>>, a: RawAction) {
     let Ok(button) = a.button.dyn_into::<HtmlElement>() else {
         return;
     };
@@ -92,7 +112,7 @@ fn act(done: &Rc<Finished>, a: RawAction) {
                 done.request.target_text.replace([':', '/', '[', ']'], "_")
             );
             say(&button, "Preparing…");
-            export(done, format, move |reply| {
+            export(done, domain, format, move |reply| {
                 say(&button, &label);
                 match reply {
                     Ok(text) => browser::download(&name, mime, &text),

@@ -3,13 +3,11 @@
 use sendercheck_core::Verdict;
 use yew::prelude::*;
 
-use crate::hooks::use_app_state;
-use crate::state::Remote;
+use crate::state::{Remote, State};
 
-/// The headline box.
-#[component]
-pub fn VerdictBox() -> Html {
-    let state = use_app_state();
+/// The headline box. A function of the state rather than a component: the root renders on every
+/// change anyway, and each component type costs the page's first load about a kilobyte.
+pub fn verdict_box(state: &State) -> Html {
     let (word, body) = match &state.run {
         Remote::Idle => {
             return html! { <section id="verdict" class="verdict idle" aria-live="polite" data-verdict="idle"></section> }

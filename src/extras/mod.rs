@@ -1,25 +1,30 @@
 //! The extras: what the page loads only when it is first needed, in a Web Worker of its own (the
 //! `sendercheck-extras` binary; Trunk builds it with `data-type="worker"`). Here the paste reader,
-//! the findings that compare a paste with the check, and the JSON and Markdown exports.
+//! the findings that compare a paste with the check, the sending domain's check ([`domain`]), and
+//! the JSON and Markdown exports.
 //!
 //! The first load of the page holds only the identity check; everything here would add about
-//! 55 KB gzip to it (`make size` lists the worker's files apart). The worker never asks the
-//! resolver: the page hands it the run's recorded replies (`sendercheck_doh::replay`) and the
-//! worker replays the same check, so what it writes matches what the page showed.
+//! 55 KB gzip to it (`make size` lists the worker's files apart). The worker asks the resolver
+//! only for the sending domain ([`check_domain_live`]); for everything else the page hands it the
+//! run's recorded replies (`sendercheck_doh::replay`) and the worker replays the same check, so
+//! what it writes matches what the page showed.
 //!
 //! This module is the worker's logic as plain functions from text to text (tested natively);
 //! [`worker`] is the message loop around them. Requests and replies are JS objects whose fields
 //! are strings and numbers; every reply's `value` is JSON or the exported text.
 
+pub mod domain;
 pub mod panel;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 use serde::Serialize;
 
+use sendercheck_core::domain::check::{check_domain, DomainReport};
 use sendercheck_core::paste::{self, paste_findings, Extracted, Format, PasteReport};
-use sendercheck_core::report::{check_target, Checked, Target};
-use sendercheck_doh::replay::{Recording, Replay};
+use sendercheck_core::report::{check_target, domain_json, domain_markdown, Checked, Target};
+use sendercheck_doh::replay::{Recorder, Recording, Replay};
+use sendercheck_doh::DohClient;
 
 /// What [`read`] found, as the page receives it.
 #[derive(Serialize)]
@@ -33,6 +38,12 @@ pub enum ReadReply {
         target: Option<String>,
         /// The EHLO argument.
         helo: Option<String>,
+        /// The sending domain it names (the From domain, else the Return-Path's).
+        domain: Option<String>,
+        /// The Return-Path, when the paste has one (`<>` for a null sender).
+        mail_from: Option<String>,
+        /// The DKIM signatures' keys, `selector:domain`, space-separated.
+        dkim: String,
     },
     /// It was not.
     NotRecognised {
@@ -62,10 +73,22 @@ pub fn read(text: &str, hop: Option<usize>) -> ReadReply {
                 Some(_) => panel::Check::Running,
                 None => panel::Check::None,
             };
+            let sender = paste::domain_input(&x);
+            let dkim: Vec<String> = sender
+                .iter()
+                .flat_map(|d| &d.dkim)
+                .map(|k| format!("{}:{}", k.selector, k.domain))
+                .collect();
             ReadReply::Read {
                 panel: panel::paste_panel(&x, target.as_ref(), check, &paste_findings(&x, None)),
                 target: target.map(|t| t.to_string()),
                 helo: x.helo.clone(),
+                domain: sender.as_ref().map(|d| d.from.to_string()),
+                mail_from: x.sender.mail_from.as_ref().map(|m| match m.as_str() {
+                    "" => "<>".to_string(),
+                    m => m.to_string(),
+                }),
+                dkim: dkim.join(" "),
             }
         }
         Err(reason) => ReadReply::NotRecognised {
@@ -78,6 +101,25 @@ pub fn read(text: &str, hop: Option<usize>) -> ReadReply {
     }
 }
 
+/// Checks the sending domain live through `resolver` (the page's DoH URL), beside the page's own
+/// identity check; returns the replies' recording, which [`Run`] replays with the identity
+/// check's for the panel and the exports.
+pub async fn check_domain_live(
+    ask: &domain::Ask<'_>,
+    target: &str,
+    helo: &str,
+    resolver: &str,
+) -> Result<String, String> {
+    let target = Target::parse(target).map_err(|e| e.to_string())?;
+    let input = ask.input(&target, helo)?;
+    let doh = DohClient::new(resolver)
+        .map_err(|e| e.to_string())?
+        .with_timeout(std::time::Duration::from_secs(5));
+    let recorder = Recorder::new(doh);
+    check_domain(&recorder, &input).await;
+    Ok(recorder.recording().to_text())
+}
+
 /// A run the page made, to replay: what it checked, with which EHLO line, and the replies.
 pub struct Run<'a> {
     /// The target as text (the address field, or the paste's target).
@@ -88,6 +130,8 @@ pub struct Run<'a> {
     pub recording: &'a str,
     /// The pasted text and the hop picked, when the run came from a paste.
     pub paste: Option<(&'a str, Option<usize>)>,
+    /// The sending domain asked about, and the recording of its live check.
+    pub domain: Option<(domain::Ask<'a>, &'a str)>,
 }
 
 impl Run<'_> {
@@ -99,8 +143,34 @@ impl Run<'_> {
         Ok(check_target(&Replay::new(recording), &target, helo).await)
     }
 
+    /// The sending domain's report, replayed and judged with the identity check's results.
+    async fn domain_report(&self, checked: &Checked) -> Result<Option<DomainReport>, String> {
+        let Some((ask, recording)) = &self.domain else {
+            return Ok(None);
+        };
+        let target = Target::parse(self.target).map_err(|e| e.to_string())?;
+        let input = ask.input(&target, self.helo)?;
+        let recording = Recording::from_text(recording)
+            .ok_or("the recording of the domain check is damaged")?;
+        let mut report = check_domain(&Replay::new(recording), &input).await;
+        if let Checked::Ip(r) = checked {
+            report.judge_report(r);
+        }
+        Ok(Some(report))
+    }
+
+    /// The sending domain's panel.
+    pub async fn domain_panel(&self) -> Result<String, String> {
+        let checked = self.replay().await?;
+        match self.domain_report(&checked).await? {
+            Some(d) => Ok(domain::panel(&d)),
+            None => Err("the run did not ask about a sending domain".into()),
+        }
+    }
+
     async fn paste_report(&self) -> Result<Option<PasteReport>, String> {
         let checked = self.replay().await?;
+        let domain = self.domain_report(&checked).await?;
         let Some((text, hop)) = self.paste else {
             return Ok(None);
         };
@@ -114,7 +184,7 @@ impl Run<'_> {
             extracted: x,
             checked: Some(checked),
             findings,
-            domain: None,
+            domain,
         }))
     }
 
@@ -140,7 +210,21 @@ impl Run<'_> {
     pub async fn json(&self, elapsed_ms: u64) -> Result<String, String> {
         let value = match self.paste_report().await? {
             Some(p) => paste::paste_json(&p, elapsed_ms),
-            None => self.replay().await?.json(elapsed_ms),
+            None => {
+                let checked = self.replay().await?;
+                match (self.domain_report(&checked).await?, &checked) {
+                    (Some(d), Checked::Ip(r)) => domain_json(&d, Some(r), elapsed_ms),
+                    (Some(d), Checked::Host(_)) => {
+                        let mut json = checked.json(elapsed_ms);
+                        let alone = domain_json(&d, None, elapsed_ms);
+                        for key in ["domain", "requirements"] {
+                            json[key] = alone[key].clone();
+                        }
+                        json
+                    }
+                    (None, _) => checked.json(elapsed_ms),
+                }
+            }
         };
         Ok(serde_json::to_string_pretty(&value).unwrap_or_default())
     }
@@ -150,10 +234,17 @@ impl Run<'_> {
         Ok(match self.paste_report().await? {
             Some(p) => {
                 let checked = p.checked.as_ref().map(|c| c.markdown(resolver));
+                let domain = p.domain.as_ref().map(domain_markdown);
                 sendercheck_core::report::paste_markdown(&p.extracted, &p.findings)
                     + &checked.unwrap_or_default()
+                    + &domain.unwrap_or_default()
             }
-            None => self.replay().await?.markdown(resolver),
+            None => {
+                let checked = self.replay().await?;
+                let domain = self.domain_report(&checked).await?;
+                checked.markdown(resolver)
+                    + &domain.map(|d| domain_markdown(&d)).unwrap_or_default()
+            }
         })
     }
 }
@@ -209,6 +300,7 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             panel,
             target,
             helo,
+            ..
         } = read(HEADERS, None)
         else {
             panic!("headers not read");
@@ -266,6 +358,7 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             helo: "mail.example.com",
             recording: &recording,
             paste: Some((HEADERS, None)),
+            domain: None,
         };
         let panel = block_on(run.paste_panel()).unwrap();
         for id in [
@@ -306,5 +399,123 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             block_on(broken.json(1)).unwrap_err(),
             "the page's recording of the run is damaged"
         );
+    }
+
+    /// A message's headers name its sending domain: From, Return-Path and the DKIM selector.
+    #[test]
+    fn a_paste_names_its_sending_domain() {
+        let text = format!(
+            "{HEADERS}Return-Path: <bounce@mail.example.com>\nFrom: Alice <alice@example.com>\nDKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s2048; h=from; bh=x; b=y\n"
+        );
+        let reply = serde_json::to_value(read(&text, None)).unwrap();
+        assert_eq!(reply["domain"], "example.com");
+        assert_eq!(reply["mail_from"], "bounce@mail.example.com");
+        assert_eq!(reply["dkim"], "s2048:example.com");
+        let reply = serde_json::to_value(read(HEADERS, None)).unwrap();
+        assert_eq!(reply["domain"], Value::Null);
+    }
+
+    /// The worker's domain check: live against the testbed's DoH server (run under
+    /// `testbed/run.sh exec`, as `make test` does), then replayed beside the identity check for
+    /// the panel and the exports.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[tokio::test]
+    async fn checks_a_sending_domain_live_then_renders_it_from_the_recording() {
+        use sendercheck_doh::replay::Recorder;
+        let doh = std::env::var("SENDERCHECK_TEST_DOH_HTTP")
+            .expect("SENDERCHECK_TEST_DOH_HTTP: run under testbed/run.sh exec");
+        let ask = domain::Ask {
+            text: "Alice <alice@pass.dom.sendercheck.test>",
+            mail_from: None,
+            dkim: "rsa2048, rsa512 revoked",
+        };
+        let helo = "EHLO mail.sendercheck.test";
+        let domain_recording = check_domain_live(&ask, "192.0.2.10", helo, &doh)
+            .await
+            .unwrap();
+        let recorder = Recorder::new(DohClient::new(&doh).unwrap());
+        let target = Target::parse("192.0.2.10").unwrap();
+        check_target(&recorder, &target, Some(helo)).await;
+        let recording = recorder.recording().to_text();
+        let run = Run {
+            target: "192.0.2.10",
+            helo,
+            recording: &recording,
+            paste: None,
+            domain: Some((ask, &domain_recording)),
+        };
+        let panel = run.domain_panel().await.unwrap();
+        for part in [
+            "data-domain=\"pass.dom.sendercheck.test\"",
+            "data-check=\"spf\" data-result=\"pass\" data-identity=\"mail-from\"",
+            // mail.sendercheck.test publishes no SPF record.
+            "data-check=\"spf\" data-result=\"none\" data-identity=\"helo\"",
+            "data-check=\"dmarc\" data-result=\"pass\" data-policy=\"reject\"",
+            "data-check=\"dkim\" data-result=\"pass\" data-selector=\"rsa2048\"",
+            "data-check=\"dkim\" data-result=\"fail\" data-selector=\"rsa512\"",
+            "data-check=\"dkim\" data-result=\"fail\" data-selector=\"revoked\"",
+            "data-check=\"mx\" data-result=\"pass\"",
+            // The identity check's FCrDNS feeds the requirements.
+            "data-provider=\"gmail\" data-requirement=\"fcrdns\" data-scope=\"all\" data-result=\"pass\"",
+            "data-provider=\"gmail\" data-requirement=\"dkim-key-length\" data-scope=\"all\" data-result=\"fail\"",
+            "data-outcome=\"match\"><code class=\"term\">ip4:192.0.2.10</code>",
+        ] {
+            assert!(panel.contains(part), "{part} is not in the panel:\n{panel}");
+        }
+        assert!(panel.contains("Reply when it fails"));
+        // The HELO identity's finding is in the HELO card.
+        let helo_card = &panel[panel.find("data-identity=\"helo\"").unwrap()..];
+        assert!(helo_card[..helo_card.find("</article>").unwrap()]
+            .contains("data-finding=\"spf-helo-none\""));
+        let json: Value = serde_json::from_str(&run.json(9).await.unwrap()).unwrap();
+        assert_eq!(json["iprev"]["result"], "pass");
+        assert_eq!(json["domain"]["spf"]["result"], "pass");
+        assert_eq!(json["domain"]["dmarc"]["policy"], "reject");
+        assert!(json["requirements"].as_array().unwrap().len() > 10);
+        let md = run.markdown(&doh).await.unwrap();
+        assert!(
+            md.contains("## Sending domain: pass.dom.sendercheck.test (fail)"),
+            "{md}"
+        );
+
+        // A host name: no address, so no SPF; the rest is checked.
+        let host_recording = check_domain_live(&ask, "mail.sendercheck.test", "", &doh)
+            .await
+            .unwrap();
+        let recorder = Recorder::new(DohClient::new(&doh).unwrap());
+        let host = Target::parse("mail.sendercheck.test").unwrap();
+        check_target(&recorder, &host, None).await;
+        let recording = recorder.recording().to_text();
+        let run = Run {
+            target: "mail.sendercheck.test",
+            helo: "",
+            recording: &recording,
+            paste: None,
+            domain: Some((ask, &host_recording)),
+        };
+        let panel = run.domain_panel().await.unwrap();
+        assert!(
+            panel.contains("data-check=\"spf\" data-result=\"unknown\""),
+            "{panel}"
+        );
+        let json: Value = serde_json::from_str(&run.json(1).await.unwrap()).unwrap();
+        assert_eq!(json["host"], "mail.sendercheck.test");
+        assert_eq!(json["domain"]["dmarc"]["result"], "pass");
+
+        // Bad fields are sentences that name them; nothing is asked.
+        for (text, dkim, says) in [
+            ("not a domain", "", "is not a valid domain name"),
+            ("example.com", "a s@1", "DKIM selector: `s@1`"),
+        ] {
+            let bad = domain::Ask {
+                text,
+                mail_from: None,
+                dkim,
+            };
+            let err = check_domain_live(&bad, "192.0.2.10", "", "http://127.0.0.1:9/dns-query")
+                .await
+                .unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The worker's message loop: a request in, a reply out, each a plain JS object.
 //!
-//! Request: `{id, op, text?, hop?, target?, helo?, recording?, elapsed_ms?, resolver?}` with `op`
-//! one of `read`, `panel`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
+//! Request: `{id, op, text?, hop?, target?, helo?, recording?, elapsed_ms?, resolver?, domain?,
+//! mail_from?, dkim?, domain_recording?}` with `op` one of `read`, `panel`, `domain` (the live
+//! check: replies with its recording), `domain-panel`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
 //! JSON or text asked for, or (with `ok: false`) why it could not be made. The worker posts
 //! `{ready: true}` once it listens: a message sent before that would be lost.
 
@@ -10,7 +11,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::{read, Run};
+use super::domain::Ask;
+use super::{check_domain_live, read, Run};
 
 fn field(data: &JsValue, key: &str) -> JsValue {
     Reflect::get(data, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -38,19 +40,32 @@ async fn answer(data: &JsValue) -> Result<String, String> {
     let target = text(data, "target").unwrap_or_default();
     let helo = text(data, "helo").unwrap_or_default();
     let recording = text(data, "recording").unwrap_or_default();
+    let domain = text(data, "domain");
+    let mail_from = text(data, "mail_from");
+    let dkim = text(data, "dkim").unwrap_or_default();
+    let ask = domain.as_deref().map(|d| Ask {
+        text: d,
+        mail_from: mail_from.as_deref(),
+        dkim: &dkim,
+    });
+    let resolver = text(data, "resolver").unwrap_or_default();
+    if op == "domain" {
+        let ask = ask.ok_or("no sending domain was given")?;
+        return check_domain_live(&ask, &target, &helo, &resolver).await;
+    }
+    let domain_recording = text(data, "domain_recording").unwrap_or_default();
     let run = Run {
         target: &target,
         helo: &helo,
         recording: &recording,
         paste: pasted.as_deref().map(|t| (t, hop)),
+        domain: ask.map(|a| (a, domain_recording.as_str())),
     };
     match op.as_str() {
         "panel" => run.paste_panel().await,
+        "domain-panel" => run.domain_panel().await,
         "json" => run.json(number(data, "elapsed_ms").unwrap_or(0)).await,
-        "markdown" => {
-            run.markdown(&text(data, "resolver").unwrap_or_default())
-                .await
-        }
+        "markdown" => run.markdown(&resolver).await,
         other => Err(format!("the worker has no operation `{other}`")),
     }
 }

@@ -1,10 +1,11 @@
 //! Running a check: from the form, from a paste (read by the extras worker first), or from a hop
 //! picked in a paste's Received chain.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use sendercheck_core::report::{check_target, Target};
+use sendercheck_core::report::check_target;
 use sendercheck_doh::DohClient;
 use yew::platform::spawn_local;
 use yew::Callback;
@@ -12,9 +13,9 @@ use yew::Callback;
 use super::extras;
 use super::trace::{now, Traced};
 use crate::browser;
-use crate::hooks::StateHandle;
-use crate::model::{Permalink, ResolverChoice};
-use crate::state::{Action, Finished, Paste, PasteError, Request};
+use crate::hooks::{StateDispatcher, StateHandle};
+use crate::model::Permalink;
+use crate::state::{Action, DomainAsk, Finished, PasteError, Request};
 
 /// Time allowed for each DNS question.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,33 +32,29 @@ fn next_run_id() -> u64 {
     })
 }
 
-/// Starts a check: records it in the state and in the address bar, and runs it in the background.
-pub fn run(
-    state: &StateHandle,
-    target: Target,
-    target_text: String,
-    helo: String,
-    resolver: ResolverChoice,
-    paste: Option<Rc<Paste>>,
-) {
-    let request = Request {
-        run_id: next_run_id(),
-        target,
-        target_text,
-        helo,
-        resolver,
-        paste,
-    };
+/// Starts a check: records it in the state and in the address bar, and runs it in the background
+/// (`request.run_id` is set here). A sending domain goes to the extras worker at once, so the
+/// worker loads and the domain's questions go out while the page checks the address; its panel
+/// is rendered when both are done, since the requirements need the address's results.
+pub fn run(state: &StateHandle, mut request: Request) {
+    request.run_id = next_run_id();
+    let domain = request.domain.as_deref();
     browser::replace_query(
         &Permalink {
             ip: request.target_text.clone(),
             helo: request.helo.clone(),
+            domain: domain.map(|d| d.text.clone()).unwrap_or_default(),
+            dkim: domain.map(|d| d.dkim.clone()).unwrap_or_default(),
             resolver: Some(request.resolver.clone()),
         }
         .to_query(),
     );
     state.dispatch(Action::Start(request.clone()));
     let dispatcher = state.dispatcher();
+    let meeting = Rc::new(RefCell::new(Meeting::default()));
+    if let Some(ask) = request.domain.clone() {
+        check_domain(&dispatcher, &request, ask, meeting.clone());
+    }
     spawn_local(async move {
         let run_id = request.run_id;
         let doh = match DohClient::new(request.resolver.url()) {
@@ -103,7 +100,92 @@ pub fn run(
                 })
             });
         }
+        meeting.borrow_mut().finished = Some(finished.clone());
+        domain_panel(&dispatcher, &meeting);
         dispatcher.dispatch(Action::Finish(finished));
+    });
+}
+
+/// Where the address check and the domain check meet: the domain's panel needs both.
+#[derive(Default)]
+struct Meeting {
+    finished: Option<Rc<Finished>>,
+    domain: Option<(Rc<DomainAsk>, Rc<str>)>,
+}
+
+/// The sending domain's fields of a worker request.
+fn with_domain(ask: &js_sys::Object, domain: &DomainAsk) {
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(ask, &k.into(), &v.into());
+    };
+    set("domain", &domain.text);
+    set("dkim", &domain.dkim);
+    if let Some(m) = &domain.mail_from {
+        set("mail_from", m);
+    }
+}
+
+/// Asks the worker to check the sending domain live; its recording goes to the meeting.
+fn check_domain(
+    dispatcher: &StateDispatcher,
+    request: &Request,
+    domain: Rc<DomainAsk>,
+    meeting: Rc<RefCell<Meeting>>,
+) {
+    let run_id = request.run_id;
+    let ask = extras::request(
+        "domain",
+        &[
+            ("target", &request.target_text),
+            ("helo", &request.helo),
+            ("resolver", request.resolver.url()),
+        ],
+    );
+    with_domain(&ask, &domain);
+    let dispatcher = dispatcher.clone();
+    extras::ask(ask, move |reply| match reply {
+        Ok(recording) => {
+            let recording: Rc<str> = recording.into();
+            dispatcher.dispatch(Action::DomainRecorded {
+                run_id,
+                recording: recording.clone(),
+            });
+            meeting.borrow_mut().domain = Some((domain, recording));
+            domain_panel(&dispatcher, &meeting);
+        }
+        Err(why) => dispatcher.dispatch(Action::DomainPanel {
+            run_id,
+            result: Err(why),
+        }),
+    });
+}
+
+/// Once both checks are done, asks the worker for the domain's panel.
+fn domain_panel(dispatcher: &StateDispatcher, meeting: &Rc<RefCell<Meeting>>) {
+    let (finished, (domain, recording)) = {
+        let m = meeting.borrow();
+        match (&m.finished, &m.domain) {
+            (Some(f), Some(d)) => (f.clone(), d.clone()),
+            _ => return,
+        }
+    };
+    let run_id = finished.request.run_id;
+    let ask = extras::request(
+        "domain-panel",
+        &[
+            ("target", &finished.request.target_text),
+            ("helo", &finished.request.helo),
+            ("recording", &finished.recording),
+            ("domain_recording", &recording),
+        ],
+    );
+    with_domain(&ask, &domain);
+    let dispatcher = dispatcher.clone();
+    extras::ask(ask, move |reply| {
+        dispatcher.dispatch(Action::DomainPanel {
+            run_id,
+            result: reply.map(Rc::from),
+        })
     });
 }
 
@@ -127,18 +209,18 @@ pub fn read_paste(state: &StateHandle, text: String, hop: Option<usize>) {
             Ok(paste) => {
                 let paste = Rc::new(paste);
                 match paste.target.clone() {
-                    Some(target) => {
-                        let text = target.to_string();
-                        let helo = paste.helo.clone().unwrap_or_default();
-                        run(
-                            &state,
+                    Some(target) => run(
+                        &state,
+                        Request {
+                            run_id: 0,
+                            target_text: target.to_string(),
                             target,
-                            text,
-                            helo,
-                            state.resolver.clone(),
-                            Some(paste),
-                        );
-                    }
+                            helo: paste.helo.clone().unwrap_or_default(),
+                            resolver: state.resolver.clone(),
+                            domain: paste.domain.clone().map(Rc::new),
+                            paste: Some(paste),
+                        },
+                    ),
                     None => state.dispatch(Action::Pasted(paste)),
                 }
             }
@@ -146,8 +228,14 @@ pub fn read_paste(state: &StateHandle, text: String, hop: Option<usize>) {
     });
 }
 
-/// Asks the worker for an export of a finished run (`json` or `markdown`).
-pub fn export(done: &Finished, format: &str, reply: impl FnOnce(Result<String, String>) + 'static) {
+/// Asks the worker for an export of a finished run (`json` or `markdown`), with the sending
+/// domain's check when its recording is in (`domain`).
+pub fn export(
+    done: &Finished,
+    domain: Option<&Rc<str>>,
+    format: &str,
+    reply: impl FnOnce(Result<String, String>) + 'static,
+) {
     let ask = extras::request(
         format,
         &[
@@ -158,6 +246,10 @@ pub fn export(done: &Finished, format: &str, reply: impl FnOnce(Result<String, S
         ],
     );
     extras::with_number(&ask, "elapsed_ms", done.elapsed_ms);
+    if let (Some(d), Some(recording)) = (&done.request.domain, domain) {
+        with_domain(&ask, d);
+        let _ = js_sys::Reflect::set(&ask, &"domain_recording".into(), &(**recording).into());
+    }
     if let Some(paste) = &done.request.paste {
         let _ = js_sys::Reflect::set(&ask, &"text".into(), &(*paste.text).into());
         extras::with_hop(&ask, paste.hop);

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-use crate::state::{Paste, PasteError};
+use crate::state::{DomainAsk, Paste, PasteError};
 
 /// The loader script Trunk writes for the worker binary.
 const LOADER: &str = "./sendercheck-extras_loader.js";
@@ -197,5 +197,10 @@ pub fn paste_from(text: Rc<str>, hop: Option<usize>, json: &str) -> Result<Paste
         target: s("target").and_then(|t| sendercheck_core::Target::parse(&t).ok()),
         helo: s("helo"),
         panel: panel.into(),
+        domain: s("domain").map(|text| DomainAsk {
+            text,
+            mail_from: s("mail_from"),
+            dkim: s("dkim").unwrap_or_default(),
+        }),
     })
 }

@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
 import { pasteTests } from './paste.mjs';
+import { domainTests } from './domain.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'target/e2e-dist'));
@@ -141,13 +142,29 @@ async function withPage(context, fn, { allowed = () => false } = {}) {
   }
 }
 
-function permalink(origin, { ip, helo, resolver = DOH } = {}) {
+function permalink(origin, { ip, helo, domain, dkim, resolver = DOH } = {}) {
   const q = new URLSearchParams();
   if (ip !== undefined) q.set('ip', ip);
   if (helo !== undefined) q.set('helo', helo);
+  if (domain !== undefined) q.set('domain', domain);
+  if (dkim !== undefined) q.set('dkim', dkim);
   if (resolver !== null) q.set('resolver', resolver);
   const s = q.toString();
   return origin + (s ? `?${s}` : '');
+}
+
+// Why the page is wider than the viewport (the outermost elements that stick out), or null.
+async function overflow(page) {
+  const o = await page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > vw + 1 && el.offsetParent !== null)
+      .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= vw + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).trim().replace(/\s+/g, '.') : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
+    return { vw, sw: document.documentElement.scrollWidth, wide };
+  });
+  return o.sw > o.vw ? `page is ${o.sw} px wide in a ${o.vw} px viewport; widest: ${o.wide.join('; ')}` : null;
 }
 
 // The resolver that answers HTTP 500 makes two expected resource events, and only for its own URL:
@@ -572,16 +589,8 @@ try {
           if (url === ORIGIN) await page.waitForSelector('#check-form');
           else await result(page);
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
-          const o = await page.evaluate(() => {
-            const vw = document.documentElement.clientWidth;
-            const wide = [...document.querySelectorAll('body *')]
-              .filter((el) => el.getBoundingClientRect().right > vw + 1 && el.offsetParent !== null)
-              .filter((el) => !el.parentElement || el.parentElement.getBoundingClientRect().right <= vw + 1)
-              .slice(0, 5)
-              .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).trim().replace(/\s+/g, '.') : ''} right=${Math.round(el.getBoundingClientRect().right)}`);
-            return { vw, sw: document.documentElement.scrollWidth, wide };
-          });
-          if (o.sw > o.vw) problems.push(`${label}: page is ${o.sw} px wide in a ${o.vw} px viewport; widest: ${o.wide.join('; ')}`);
+          const o = await overflow(page);
+          if (o) problems.push(`${label}: ${o}`);
         }, { allowed: http500 });
       }
       assert(problems.length === 0, problems.join('\n'));
@@ -627,6 +636,7 @@ try {
   });
 
   await pasteTests({ test, withPage, result, wellFormed, eq, assert, newContext, axe, browser, ctx, ORIGIN, DOH, SHOTS, join, permalink });
+  await domainTests({ test, withPage, result, eq, assert, newContext, axe, overflow, browser, ctx, ORIGIN, DOH, DOH_500, SHOTS, join, permalink, http500 });
 
   // axe-core runs in the page; the page's CSP (script-src 'self' + hash) would block the injected
   // inline script, so these contexts bypass CSP. The CSP itself is exercised by every other test.

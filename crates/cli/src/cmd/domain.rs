@@ -5,11 +5,8 @@ use std::io::Write;
 
 use futures::future::{join, OptionFuture};
 use sendercheck_core::domain::check::{check_domain, DomainInput, DomainReport};
-use sendercheck_core::domain::dkim::DkimQuery;
-use sendercheck_core::identity::helo::{parse_helo, HeloKind, HeloResult};
-use sendercheck_core::identity::iprev::IprevResult;
 use sendercheck_core::report::domain_json;
-use sendercheck_core::{check, parse_ip, DomainName, Report, Verdict};
+use sendercheck_core::{check, parse_ip, Report, Verdict};
 
 use super::{client, timed, BadInput};
 use crate::output::{self, Style};
@@ -37,48 +34,17 @@ pub fn input(
     let mut d = DomainInput::parse(domain).map_err(|e| BadInput(e.to_string()))?;
     d.ip = ip;
     if let Some(text) = helo {
-        let h = parse_helo(text);
-        if h.kind != HeloKind::Invalid {
-            d.helo = Some(h.name);
-        }
+        d.set_helo(text);
     }
     if let Some(m) = &extra.mail_from {
-        let m = m.trim();
-        if m == "<>" || m.is_empty() {
-            d.mail_from = String::new();
-        } else {
-            let parsed =
-                DomainInput::parse(m).map_err(|e| BadInput(format!("--mail-from: {e}")))?;
-            d.mail_from = parsed.mail_from;
-        }
+        d.set_mail_from(m)
+            .map_err(|e| BadInput(format!("--mail-from: {e}")))?;
     }
     for s in &extra.dkim {
-        let (selector, domain) = match s.split_once(':') {
-            Some((sel, dom)) => (
-                sel,
-                DomainName::parse(dom).map_err(|e| BadInput(format!("--dkim {s}: {e}")))?,
-            ),
-            None => (s.as_str(), d.from.clone()),
-        };
-        let q = DkimQuery::new(selector, &domain).map_err(|e| BadInput(format!("--dkim: {e}")))?;
-        d.dkim.push(q);
+        d.add_dkim(s)
+            .map_err(|e| BadInput(format!("--dkim {s}: {e}")))?;
     }
     Ok(d)
-}
-
-/// The identity check's results the requirements table needs.
-pub fn identity_results(report: &Report) -> (Option<bool>, Option<bool>) {
-    let fcrdns = match report.iprev.result {
-        IprevResult::Pass => Some(true),
-        IprevResult::TempError => None,
-        _ => Some(false),
-    };
-    let helo = report.helo.as_ref().and_then(|h| match h.result {
-        HeloResult::Pass => Some(true),
-        HeloResult::TempError => None,
-        HeloResult::Fail => Some(false),
-    });
-    (fcrdns, helo)
 }
 
 /// `sendercheck domain`: with `--ip`, the address's identity check runs beside it and feeds the
@@ -93,8 +59,7 @@ pub async fn run(args: &Args<'_>, opts: &Common, style: Style) -> anyhow::Result
     let identity: OptionFuture<_> = ip.map(|ip| check(&doh, ip, args.helo)).into();
     let ((report, mut domain), ms) = timed(join(identity, check_domain(&doh, &d))).await;
     if let Some(r) = &report {
-        let (fcrdns, helo) = identity_results(r);
-        domain.judge_identity(fcrdns, helo);
+        domain.judge_report(r);
     }
     print(
         &domain,

@@ -22,24 +22,13 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
     }
     let ip = parse_ip(address).map_err(|e| BadInput(e.to_string()))?;
     if let Some(domain) = &opts.domain {
-        let d = super::domain::input(domain, Some(ip), opts.helo.as_deref(), &opts.domain_opts)?;
-        let doh = client(&opts.common)?;
-        let ((report, mut checked), ms) = timed(futures::future::join(
-            check(&doh, ip, opts.helo.as_deref()),
-            sendercheck_core::domain::check::check_domain(&doh, &d),
-        ))
-        .await;
-        let (fcrdns, helo) = super::domain::identity_results(&report);
-        checked.judge_identity(fcrdns, helo);
-        let resolver = doh.endpoint().as_str();
-        return super::domain::print(
-            &checked,
-            Some(&report),
-            ms,
-            resolver,
-            opts.common.json,
-            style,
-        );
+        let args = super::domain::Args {
+            domain,
+            ip: Some(address),
+            helo: opts.helo.as_deref(),
+            extra: &opts.domain_opts,
+        };
+        return super::domain::run(&args, &opts.common, style).await;
     }
     let doh = client(&opts.common)?;
     let (report, ms) = timed(check(&doh, ip, opts.helo.as_deref())).await;

@@ -55,16 +55,7 @@ impl DomainInput {
     /// assert!(DomainInput::parse("not a domain").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<DomainInput, Error> {
-        let t = text.trim();
-        let address = match (t.rfind('<'), t.rfind('>')) {
-            (Some(open), Some(close)) if open < close => &t[open + 1..close],
-            _ => t,
-        }
-        .trim();
-        let (local, domain) = match address.rsplit_once('@') {
-            Some((local, domain)) => (Some(local), domain),
-            None => (None, address),
-        };
+        let (local, domain) = split_address(text);
         let from = DomainName::parse(domain)?;
         if let Some(reason) = from.host_name_problem() {
             return Err(Error::NotAHostName {
@@ -92,9 +83,60 @@ impl DomainInput {
         })
     }
 
+    /// Sets the reverse-path as typed: an address (`alice@example.com`, `<alice@example.com>`),
+    /// or `<>` / nothing for a null sender.
+    pub fn set_mail_from(&mut self, text: &str) -> Result<(), Error> {
+        self.mail_from = match text.trim() {
+            "" | "<>" => String::new(),
+            m => DomainInput::parse(m)?.mail_from,
+        };
+        Ok(())
+    }
+
+    /// Sets the EHLO name from the EHLO line as typed; a line that names no host is left out
+    /// (the HELO identity needs a name).
+    pub fn set_helo(&mut self, text: &str) {
+        let h = crate::identity::helo::parse_helo(text);
+        self.helo = (h.kind != crate::identity::helo::HeloKind::Invalid).then_some(h.name);
+    }
+
+    /// Adds a DKIM key to fetch: `selector`, or `selector:domain` for a key of another domain.
+    pub fn add_dkim(&mut self, text: &str) -> Result<(), Error> {
+        let (selector, domain) = match text.trim().split_once(':') {
+            Some((selector, domain)) => (selector, DomainName::parse(domain)?),
+            None => (text.trim(), self.from.clone()),
+        };
+        let query = DkimQuery::new(selector, &domain)?;
+        if !self.dkim.contains(&query) {
+            self.dkim.push(query);
+        }
+        Ok(())
+    }
+
     /// The domain SPF authenticates: the MAIL FROM domain, or the HELO name for a null sender.
     pub fn spf_domain(&self) -> Option<DomainName> {
         alignment::spf_domain(&self.mail_from, self.helo.as_deref())
+    }
+}
+
+/// The local part (when there is an `@`) and the domain of a domain or address as a person
+/// gives it: `example.com`, `alice@example.com`, `Alice <alice@example.com>`.
+///
+/// ```
+/// use sendercheck_core::domain::check::split_address;
+/// assert_eq!(split_address(" Alice <a@Example.com> "), (Some("a"), "Example.com"));
+/// assert_eq!(split_address("example.com"), (None, "example.com"));
+/// ```
+pub fn split_address(text: &str) -> (Option<&str>, &str) {
+    let t = text.trim();
+    let address = match (t.rfind('<'), t.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &t[open + 1..close],
+        _ => t,
+    }
+    .trim();
+    match address.rsplit_once('@') {
+        Some((local, domain)) => (Some(local), domain),
+        None => (None, address),
     }
 }
 
@@ -156,6 +198,23 @@ impl DomainReport {
             .collect();
         findings.extend(requirements::findings(&self.requirements));
         self.findings = most_severe_first(findings);
+    }
+
+    /// [`DomainReport::judge_identity`] with an identity check's report: FCrDNS is met when iprev
+    /// passed, the EHLO name when it matched; a temporary error leaves either unknown.
+    pub fn judge_report(&mut self, report: &crate::Report) {
+        use crate::identity::{helo::HeloResult, iprev::IprevResult};
+        let fcrdns = match report.iprev.result {
+            IprevResult::Pass => Some(true),
+            IprevResult::TempError => None,
+            _ => Some(false),
+        };
+        let helo = report.helo.as_ref().and_then(|h| match h.result {
+            HeloResult::Pass => Some(true),
+            HeloResult::TempError => None,
+            HeloResult::Fail => Some(false),
+        });
+        self.judge_identity(fcrdns, helo);
     }
 
     fn results(&self) -> Results {

@@ -40,7 +40,7 @@ pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
-pub use run::{check_paste, target, PasteReport};
+pub use run::{check_paste, domain_input, target, PasteReport};
 pub use sender::{DkimId, Sender};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.

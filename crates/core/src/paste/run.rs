@@ -9,9 +9,7 @@ use crate::dns::Resolver;
 use crate::domain::check::{check_domain, DomainInput, DomainReport};
 use crate::domain::dkim::DkimQuery;
 use crate::finding::{Finding, Severity};
-use crate::identity::helo::HeloResult;
 use crate::identity::helo::{parse_helo, HeloKind};
-use crate::identity::iprev::IprevResult;
 use crate::report::{check_target, Checked, Target, Verdict};
 
 /// A paste, its DNS check, and the findings only the paste can give.
@@ -74,13 +72,13 @@ pub fn domain_input(x: &Extracted) -> Option<DomainInput> {
         .or(s.mail_from.as_deref().filter(|m| !m.is_empty()))?;
     let mut d = DomainInput::parse(from).ok()?;
     if let Some(m) = &s.mail_from {
-        d.mail_from = match m.as_str() {
-            "" => String::new(),
-            m => DomainInput::parse(m).map_or(d.mail_from.clone(), |p| p.mail_from),
-        };
+        // A Return-Path that is not an address leaves the From address as the reverse-path.
+        let _ = d.set_mail_from(m);
     }
     d.ip = x.ip;
-    d.helo = x.helo.clone();
+    if let Some(helo) = &x.helo {
+        d.set_helo(helo);
+    }
     d.dkim = s
         .dkim
         .iter()
@@ -100,17 +98,7 @@ pub async fn check_paste<R: Resolver>(resolver: &R, extracted: Extracted) -> Pas
     let domain: OptionFuture<_> = input.as_ref().map(|d| check_domain(resolver, d)).into();
     let (checked, mut domain) = join(identity, domain).await;
     if let (Some(d), Some(Checked::Ip(r))) = (&mut domain, &checked) {
-        let fcrdns = match r.iprev.result {
-            IprevResult::Pass => Some(true),
-            IprevResult::TempError => None,
-            _ => Some(false),
-        };
-        let helo = r.helo.as_ref().and_then(|h| match h.result {
-            HeloResult::Pass => Some(true),
-            HeloResult::TempError => None,
-            HeloResult::Fail => Some(false),
-        });
-        d.judge_identity(fcrdns, helo);
+        d.judge_report(r);
     }
     let report = match &checked {
         Some(Checked::Ip(r)) => Some(r),
