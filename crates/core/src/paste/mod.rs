@@ -27,8 +27,11 @@ mod findings;
 mod headers;
 mod json;
 mod logs;
+mod received;
 mod run;
+mod services;
 mod text;
+mod walk;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -39,7 +42,9 @@ pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
+pub use received::parse_received;
 pub use run::{check_paste, target, PasteReport};
+pub use services::{filter_of, outbound_edge, Service, FILTERS};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
 pub const MAX_PASTE: usize = 4 << 20;
@@ -190,7 +195,7 @@ impl Extracted {
         self.rdns_seen = hop.rdns.clone();
         self.rdns_unknown = hop.rdns_unknown;
         self.reason = if hop.role == HopRole::Entry {
-            headers::entry_reason(&self.hops, index)
+            walk::entry_reason(&self.hops, index)
         } else {
             format!("Received header {} was picked by hand.", index + 1)
         };
@@ -206,7 +211,7 @@ impl Extracted {
             .chosen
             .and_then(|c| self.hops.get(c + 1))
             .map_or(usize::MAX, |h| h.position);
-        let orgs = headers::receiver_orgs(&self.hops, self.chosen);
+        let orgs = walk::receiver_orgs(&self.hops, self.chosen);
         self.auth.iter().filter(move |a| {
             a.position < first_sender
                 && a.authserv_id
