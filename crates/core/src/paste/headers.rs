@@ -233,24 +233,21 @@ fn normalise(text: &str) -> (Cow<'_, str>, Option<String>) {
         }
     }
     // Line breaks lost: one long line holding several Received fields.
-    if text
-        .lines()
-        .any(|l| starts_with_marker(l) && l.len() > 200 && l.matches(" Received: ").count() >= 1)
-    {
+    let one_line = |l: &str| starts_with_marker(l) && l.len() > 200 && l.contains(" Received: ");
+    if text.lines().any(one_line) {
         let mut out = String::with_capacity(text.len() + 64);
         for line in text.lines() {
-            if starts_with_marker(line) && line.matches(" Received: ").count() >= 1 {
-                let mut rest = line;
-                while let Some((cut, _)) = SPLIT_BEFORE
-                    .iter()
-                    .filter_map(|m| rest.find(m).map(|i| (i, m)))
-                    .min_by_key(|(i, _)| *i)
-                {
-                    out.push_str(&rest[..cut]);
-                    out.push('\n');
-                    rest = &rest[cut + 1..];
+            if one_line(line) {
+                // One pass over the spaces: linear in the line.
+                let mut last = 0;
+                for (i, _) in line.match_indices(' ') {
+                    if SPLIT_BEFORE.iter().any(|m| line[i..].starts_with(m)) {
+                        out.push_str(&line[last..i]);
+                        out.push('\n');
+                        last = i + 1;
+                    }
                 }
-                out.push_str(rest);
+                out.push_str(&line[last..]);
             } else {
                 out.push_str(line);
             }
@@ -283,6 +280,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     let mut hops = Vec::new();
     let mut auth_headers = Vec::new();
     let mut authors = Vec::new();
+    let mut recipients = Vec::new();
     let mut notes: Vec<String> = note.into_iter().collect();
     for f in &fields {
         if f.name.eq_ignore_ascii_case("received") {
@@ -303,6 +301,12 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
             && authors.len() < 8
         {
             authors.extend(address_domain(&f.value));
+        } else if ["to", "delivered-to", "x-original-to", "envelope-to"]
+            .iter()
+            .any(|n| f.name.eq_ignore_ascii_case(n))
+            && recipients.len() < 8
+        {
+            recipients.extend(address_domain(&f.value));
         }
     }
     let walk = assign_roles(
@@ -310,6 +314,7 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         &Context {
             auth: &auth_headers,
             authors: &authors,
+            recipients: &recipients,
         },
     );
     let mut x = Extracted {
@@ -334,6 +339,14 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
                 "Received header {} is an authenticated submission (`{}`) from the sender's device, not a relay between servers; the paste has no hop where a server handed the message to the receiver.",
                 s + 1,
                 x.hops[s].auth.as_deref().unwrap_or("authenticated")
+            );
+        }
+        Walk {
+            senders_only: Some(recipient),
+            ..
+        } => {
+            x.reason = format!(
+                "Every Received header was added by the sender's own servers (the From domain's); the message was addressed to {recipient}, whose servers added none: the paste shows no hop into the receiver."
             );
         }
         _ => {

@@ -395,6 +395,10 @@ fn auth_protocol(with: &str) -> bool {
     .any(|w| with.eq_ignore_ascii_case(w))
 }
 
+/// [`Hop::not_relay`] of a local submission (Sendmail's `(from user@localhost)`).
+pub(crate) const LOCAL_SUBMISSION: &str =
+    "a local submission on the server (a user's program or `.forward`), not a relay between servers";
+
 /// Why the header records no relay between servers, from its `with` type.
 fn not_relay(with: Option<&str>, rest: &str) -> Option<&'static str> {
     if rest.contains("fetchmail") {
@@ -406,7 +410,7 @@ fn not_relay(with: Option<&str>, rest: &str) -> Option<&'static str> {
     } else if w.starts_with("pop") || w.starts_with("imap") {
         Some("retrieval from a mailbox (POP3/IMAP), not a relay between servers")
     } else if w.starts_with("local") {
-        Some("a local submission on the server (`with local`), not a relay between servers")
+        Some(LOCAL_SUBMISSION)
     } else if w == "bsmtp" {
         Some("batch SMTP, not a network hop")
     } else if w.starts_with("qmail-scanner") {
@@ -466,6 +470,15 @@ pub(super) fn parse(value: &str, position: usize) -> Hop {
         return hop;
     }
     let f = read_from(&c.from);
+    // Sendmail's `(from user@localhost) by host`: a local program or `.forward` handed the
+    // message to the MTA.
+    if f.ip.is_none()
+        && f.name
+            .as_deref()
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with("@localhost"))
+    {
+        hop.not_relay = Some(LOCAL_SUBMISSION);
+    }
     if hop.auth.is_none() {
         hop.auth = f.auth.clone();
     }

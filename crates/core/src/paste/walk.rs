@@ -25,6 +25,7 @@ use std::net::IpAddr;
 
 use super::auth::AuthHeader;
 use super::headers::{Hop, HopRole};
+use super::received::LOCAL_SUBMISSION;
 use super::services::{filter_of, outbound_edge, proofpoint, Service, PROOFPOINT_REINJECTION};
 use super::text::{looks_like_host, org_domain, plain_ip};
 use crate::dns::non_public_reason;
@@ -39,6 +40,8 @@ pub(crate) struct Context<'a> {
     pub auth: &'a [AuthHeader],
     /// Domains of `From`, `Sender` and `Return-Path`, lower case.
     pub authors: &'a [String],
+    /// Domains of `To`, `Delivered-To`, `X-Original-To` and `Envelope-To`, lower case.
+    pub recipients: &'a [String],
 }
 
 /// A filtering service in front of the receiver.
@@ -61,6 +64,9 @@ pub(crate) struct Walk {
     pub filter: Option<Filter>,
     /// An authenticated submission met before any entry.
     pub submission: Option<usize>,
+    /// Every hop was the sender's own (its organisation is the `From` domain's, and the
+    /// recipient's is another): the paste shows no hop into the receiver.
+    pub senders_only: Option<String>,
 }
 
 /// The organisation of the host that added a hop, when its `by` is a host name.
@@ -108,6 +114,16 @@ fn client_service(hop: &Hop, nodes: &[String]) -> Option<&'static Service> {
         .into_iter()
         .flatten()
         .find_map(|h| service_of(h, nodes))
+}
+
+/// Whether the client of hop `i` re-sent the message after delivering it locally (Sendmail's
+/// `(from user@localhost) by CLIENT` below): the recipient's own forwarding, the receiver's side.
+fn forwarder(hops: &[Hop], i: usize) -> Option<String> {
+    let client = hops[i].rdns.as_deref().or(hops[i].helo.as_deref())?;
+    hops[i + 1..]
+        .iter()
+        .any(|h| h.not_relay == Some(LOCAL_SUBMISSION) && h.by.as_deref() == Some(client))
+        .then(|| client.to_string())
 }
 
 /// Whether two addresses share a /24 (IPv4) or /48 (IPv6): the same operator's network.
@@ -222,6 +238,7 @@ pub(crate) fn assign_roles(hops: &mut [Hop], ctx: &Context<'_>) -> Walk {
     for i in 0..hops.len() {
         add_org(&mut orgs, by_org(&hops[i]));
         let filter = inbound_filter(hops, i, &orgs, &nodes, ctx);
+        let forwarded = forwarder(hops, i);
         let hop = &mut hops[i];
         hop.role = HopRole::Receiver;
         if let Some(reason) = hop.not_relay {
@@ -262,6 +279,11 @@ pub(crate) fn assign_roles(hops: &mut [Hop], ctx: &Context<'_>) -> Walk {
                 "Its client {who} belongs to {}, the receiver's own organisation.",
                 org_domain(&who)
             );
+            continue;
+        }
+        if let Some(host) = forwarded {
+            hop.why = format!("{host} delivered the message and sent it on (a `.forward` or a local program below): the recipient's own forwarding.");
+            add_org(&mut orgs, Some(org_domain(&host)));
             continue;
         }
         if let Some((service, intake)) = filter {
@@ -318,6 +340,9 @@ pub(crate) fn assign_roles(hops: &mut [Hop], ctx: &Context<'_>) -> Walk {
                 }
             }
         }
+        None if senders_only(hops, ctx).is_some() => {
+            walk.senders_only = senders_only(hops, ctx);
+        }
         None => {
             // Everything looked internal (a message inside one organisation): take the lowest
             // relay with a public client address, else the lowest with any address; never a
@@ -342,6 +367,21 @@ pub(crate) fn assign_roles(hops: &mut [Hop], ctx: &Context<'_>) -> Walk {
         }
     }
     walk
+}
+
+/// When every hop was added inside the `From` domain's organisation and the recipient's domain
+/// is another, the paste is the sender's copy (a Sent folder, a bounce's quoted original): the
+/// recipient's domain.
+fn senders_only(hops: &[Hop], ctx: &Context<'_>) -> Option<String> {
+    let orgs = receiver_orgs(hops, None);
+    let author = ctx.authors.first().map(|a| org_domain(a))?;
+    let recipient = ctx
+        .recipients
+        .iter()
+        .cloned()
+        .chain(hops.iter().filter_map(|h| h.recipient_domain.clone()))
+        .next()?;
+    (orgs.len() == 1 && orgs[0] == author && org_domain(&recipient) != author).then_some(recipient)
 }
 
 /// Why the automatic walk chose hop `index`.
