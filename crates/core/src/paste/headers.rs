@@ -509,4 +509,39 @@ Received: (qmail 4242 invoked by uid 10000); 27 Nov 2026 10:00:00 -0000\n";
         let h = hop("from helo.example.com (root@host.example.com [192.0.2.10]) by mx.example.net (8.17.1/8.17.1)");
         assert_eq!(h.rdns.as_deref(), Some("host.example.com"));
     }
+
+    #[test]
+    fn pasted_shapes_are_read_as_the_block_they_came_from() {
+        // Synthetic samples (documentation names and addresses) of each shape.
+        let chain = "Received: from SA1PR11MB5678.namprd11.prod.outlook.com (2603:10b6:806:1::1) by\nBN8PR11MB1234.namprd11.prod.outlook.com with HTTPS; Fri, 27 Nov 2026 10:00:01 +0000\nReceived: from mail.example.com (192.0.2.10) by\nBN1NAM02FT050.mail.protection.outlook.com (10.13.2.190) with Microsoft SMTP\nServer id 15.20.1 via Frontend Transport; Fri, 27 Nov 2026 10:00:00 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1;\nh=from:to:subject; bh=abc=;\n";
+        // Stripped folding: the unindented `by` lines continue their Received header.
+        let x = super::super::extract(chain).unwrap();
+        assert_eq!(
+            (x.chosen, x.ip.map(|i| i.to_string())),
+            (Some(1), Some("192.0.2.10".into()))
+        );
+        assert_eq!(
+            x.hops[0].by.as_deref(),
+            Some("bn8pr11mb1234.namprd11.prod.outlook.com")
+        );
+        assert!(x.notes.is_empty(), "{:?}", x.notes);
+        // Quoted with `> ` in a reply.
+        let quoted: String = chain.lines().map(|l| format!("> {l}\n")).collect();
+        let y = super::super::extract(&quoted).unwrap();
+        assert_eq!((y.chosen, y.ip), (x.chosen, x.ip));
+        assert_eq!(
+            y.notes,
+            ["The headers were quoted with `>`; they were read unquoted."]
+        );
+        // Inside a forwarded message, below the forwarding message's own headers.
+        let forwarded = format!("Received: from relay.example.org (relay.example.org [198.51.100.1]) by mx.example.net (Postfix) with ESMTPS id 9\nSubject: Fwd: test\n\nSee below.\n\n-------- Forwarded Message --------\n{chain}");
+        let z = super::super::extract(&forwarded).unwrap();
+        assert_eq!(z.ip, x.ip);
+        assert_eq!(z.notes, ["Line 6 starts a forwarded message; its headers were read, not those of the message that forwarded it."]);
+        // Line breaks lost altogether.
+        let one_line = chain.replace('\n', " ");
+        let w = super::super::extract(&one_line).unwrap();
+        assert_eq!((w.hops.len(), w.ip), (2, x.ip));
+        assert_eq!(w.notes.len(), 1);
+    }
 }

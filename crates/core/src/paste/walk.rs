@@ -160,20 +160,7 @@ fn spf_passes_for(ctx: &Context<'_>, ip: IpAddr, below: usize) -> bool {
         .filter(|a| a.position < below)
         .flat_map(|a| a.results.iter())
         .filter(|r| r.method == "spf" && r.result == "pass")
-        .any(|r| {
-            let named = r
-                .prop("client-ip")
-                .or_else(|| {
-                    let c = r.comment.as_deref()?;
-                    let after = c
-                        .split_once(" designates ")
-                        .or_else(|| c.split_once("sender IP is "))?
-                        .1;
-                    after.split_whitespace().next()
-                })
-                .and_then(plain_ip);
-            named == Some(ip)
-        })
+        .any(|r| r.named_ip().map(|(named, _)| named) == Some(ip))
 }
 
 /// Whether hop `i`, from a filtering service to the receiver's servers, is the receiver's filter;
@@ -446,6 +433,7 @@ mod tests {
     fn a_filter_in_front_of_the_receiver_is_the_receivers() {
         // Synthetic (documentation names and addresses): Proofpoint in front of Exchange Online.
         let text = "Received: from SA1PR11MB5678.namprd11.prod.outlook.com (2603:10b6:806:1::1) by BN8PR11MB1234.namprd11.prod.outlook.com with HTTPS; Fri, 27 Nov 2026 10:00:03 +0000\n\
+Authentication-Results: spf=fail (sender IP is 148.163.158.5) smtp.mailfrom=example.com; dkim=pass header.d=example.com;dmarc=pass action=none header.from=example.com\n\
 Received: from mx0b-00123401.pphosted.com (148.163.158.5) by BN1NAM02FT050.mail.protection.outlook.com (10.13.2.190) with Microsoft SMTP Server id 15.20.1 via Frontend Transport; Fri, 27 Nov 2026 10:00:02 +0000\n\
 Received: from pps.filterd (m0123401.ppops.net [127.0.0.1]) by mx0b-00123401.pphosted.com (8.17.1.19/8.17.1.19) with SMTP id 4AR; Fri, 27 Nov 2026 10:00:01 +0000\n\
 Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx0b-00123401.pphosted.com with ESMTPS id 4AS for <bob@example.co.jp>; Fri, 27 Nov 2026 10:00:00 +0000\n\
