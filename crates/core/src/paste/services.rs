@@ -43,7 +43,7 @@ pub const FILTERS: &[Service] = &[
     },
     Service {
         name: "Mimecast",
-        zones: &["mimecast.com", "mimecast-offshore.com"],
+        zones: &["mimecast.com"],
         samples: &["us-smtp-inbound-1.mimecast.com", "de-smtp-inbound-2.mimecast.com"],
         source: "https://github.com/dstreefkerk/PowerShell/issues/4",
     },
@@ -95,7 +95,7 @@ pub const FILTERS: &[Service] = &[
     },
     Service {
         name: "Google Postini",
-        zones: &["postini.com", "psmtp.com"],
+        zones: &["postini.com"],
         samples: &["exprod8mx8.postini.com"],
         source: "http://www.snapblox.com/portal/knowledgebase/264/Received-Header.html",
     },
