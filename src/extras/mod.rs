@@ -295,6 +295,32 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
     }
 
     #[test]
+    fn filter_and_submission_rows() {
+        // Synthetic: Proofpoint in front of the receiver; a submission on the sender's side.
+        let text = "Received: from mx0b-00123401.pphosted.com (mx0b-00123401.pphosted.com [148.163.158.5]) by mail.example.co.jp (Postfix) with ESMTPS id 1; Fri, 27 Nov 2026 10:00:02 +0000\n\
+Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx0b-00123401.pphosted.com with ESMTPS id 2; Fri, 27 Nov 2026 10:00:01 +0000\n\
+Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.com (Postfix) with ESMTPSA id 3; Fri, 27 Nov 2026 10:00:00 +0000\n";
+        let ReadReply::Read { panel, target, .. } = read(text, None) else {
+            panic!("headers not read");
+        };
+        assert_eq!(target.as_deref(), Some("192.0.2.10"));
+        assert!(
+            panel.contains("<tr class=\"filter\" data-role=\"filter\" data-chosen=\"false\""),
+            "{panel}"
+        );
+        assert!(panel.contains(">filter in front of the receiver<span class=\"why\">Proofpoint passed the message on"), "{panel}");
+        assert!(
+            panel.contains("<tr class=\"submission\" data-role=\"submission\""),
+            "{panel}"
+        );
+        assert!(panel.contains("<code>with ESMTPSA</code>"), "{panel}");
+        assert!(
+            panel.contains("Proofpoint accepted it for example.co.jp"),
+            "{panel}"
+        );
+    }
+
+    #[test]
     fn reads_a_paste_or_says_what_it_accepts() {
         let ReadReply::Read {
             panel,

@@ -3,13 +3,26 @@
 //! beside this check's, the settings read, and the paste's findings.
 //!
 //! Data attributes for tests and scripts: `data-format` on the section, `data-extracted` on each
-//! value, `data-role` and `data-chosen` on hop rows, `data-method` on receiver rows, and the cards'
-//! `data-check` (`receiver`, `sav`) and `data-result`.
+//! value, `data-role` (`receiver`, `filter`, `entry`, `sender`, `submission`) and `data-chosen` on
+//! hop rows, `data-method` on receiver rows, and the cards' `data-check` (`receiver`, `sav`) and
+//! `data-result`. A hop row's class is its role word (and `chosen`); its role cell names the role
+//! for people (`filter in front of the receiver`, `submission from a device`) with the reason.
 
 use std::fmt::Write;
 
 use sendercheck_core::finding::{Area, Finding, FindingId};
 use sendercheck_core::paste::{Extracted, HopRole};
+
+/// The role as the table's role cell shows it.
+fn role_label(role: HopRole) -> &'static str {
+    match role {
+        HopRole::Receiver => "receiver",
+        HopRole::Filter => "filter in front of the receiver",
+        HopRole::Entry => "entry",
+        HopRole::Sender => "sender",
+        HopRole::Submission => "submission from a device",
+    }
+}
 use sendercheck_core::report::Target;
 
 use crate::render::{breakable, card, esc, finding, with_code};
@@ -97,7 +110,7 @@ pub fn paste_panel(
         out.push_str("</ul>");
     }
     if !x.hops.is_empty() {
-        out.push_str("<div class=\"table-wrap\"><table class=\"hops\"><caption>The Received chain, newest first. The highlighted hop is where the message entered the receiver.</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Role</th><th scope=\"col\">EHLO</th><th scope=\"col\">Reverse name</th><th scope=\"col\">IP</th><th scope=\"col\">By</th><th scope=\"col\"><span class=\"sr-only\">Action</span></th></tr></thead><tbody>");
+        out.push_str("<div class=\"table-wrap\"><table class=\"hops\"><caption>The Received chain, newest first. The highlighted hop is where the message entered the receiver; a filtering service in front of the receiver counts as the receiver's, and a submission from the user's device is never the sending server.</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Role</th><th scope=\"col\">EHLO</th><th scope=\"col\">Reverse name</th><th scope=\"col\">IP</th><th scope=\"col\">By</th><th scope=\"col\"><span class=\"sr-only\">Action</span></th></tr></thead><tbody>");
         for (i, h) in x.hops.iter().enumerate() {
             let chosen = x.chosen == Some(i);
             let role = h.role.as_str();
@@ -119,19 +132,16 @@ pub fn paste_panel(
             };
             let _ = write!(
                 out,
-                "<tr class=\"{role}{c}\" data-role=\"{role}\" data-chosen=\"{chosen}\"{cur}><td data-label=\"#\">{n}</td><td data-label=\"Role\">{role}<span class=\"why\">{why}</span></td><td class=\"name\" data-label=\"EHLO\">{helo}</td><td class=\"name\" data-label=\"Reverse name\">{rdns}</td><td class=\"name\" data-label=\"IP\">{ip}</td><td class=\"name\" data-label=\"By\">{by}</td><td class=\"action\">{action}</td></tr>",
+                "<tr class=\"{role}{c}\" data-role=\"{role}\" data-chosen=\"{chosen}\"{cur}><td data-label=\"#\">{n}</td><td data-label=\"Role\">{label}<span class=\"why\">{why}</span></td><td class=\"name\" data-label=\"EHLO\">{helo}</td><td class=\"name\" data-label=\"Reverse name\">{rdns}</td><td class=\"name\" data-label=\"IP\">{ip}</td><td class=\"name\" data-label=\"By\">{by}</td><td class=\"action\">{action}</td></tr>",
                 c = if chosen { " chosen" } else { "" },
                 cur = if chosen { " aria-current=\"true\"" } else { "" },
                 n = i + 1,
-                why = esc(&h.why),
+                label = role_label(h.role),
+                why = with_code(&h.why),
                 helo = breakable(h.helo.as_deref().unwrap_or_default()),
                 rdns = breakable(rdns),
                 by = breakable(h.by.as_deref().unwrap_or_default()),
             );
-            debug_assert!(matches!(
-                h.role,
-                HopRole::Receiver | HopRole::Entry | HopRole::Sender
-            ));
         }
         out.push_str("</tbody></table></div>");
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use sendercheck_core::paste::{Extracted, Format, Hop};
+use sendercheck_core::paste::{Extracted, Format, Hop, HopRole};
 
 use crate::output::Style;
 
@@ -80,7 +80,8 @@ fn rdns_cell(hop: &Hop) -> String {
     }
 }
 
-/// The Received headers as a table, newest first, the checked one marked `>`.
+/// The Received headers as a table, newest first, the checked one marked `>`; below it, what the
+/// `filter` and `submission` rows mean.
 fn received_chain(out: &mut String, x: &Extracted, style: Style) {
     if x.hops.is_empty() {
         return;
@@ -124,6 +125,11 @@ fn received_chain(out: &mut String, x: &Extracted, style: Style) {
             let _ = writeln!(out, "  {}", style.paint("1", &format!("> {}", line(row))));
         } else {
             let _ = writeln!(out, "    {}", line(row));
+        }
+    }
+    for (i, h) in x.hops.iter().enumerate() {
+        if matches!(h.role, HopRole::Filter | HopRole::Submission) {
+            let _ = writeln!(out, "    {} {}: {}", i + 1, h.role.as_str(), h.why);
         }
     }
 }
@@ -190,5 +196,29 @@ fn settings(out: &mut String, x: &Extracted) {
             };
             let _ = writeln!(out, "    {:pad$}instead: {instead}", "", pad = width + 7);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_and_submission_rows_are_explained() {
+        // Synthetic: Proofpoint in front of the receiver; the sender's device submitted it.
+        let text = "Received: from mx0b-00123401.pphosted.com (mx0b-00123401.pphosted.com [148.163.158.5]) by mail.example.co.jp (Postfix) with ESMTPS id 1; Fri, 27 Nov 2026 10:00:02 +0000\n\
+Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx0b-00123401.pphosted.com with ESMTPS id 2; Fri, 27 Nov 2026 10:00:01 +0000\n\
+Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.com (Postfix) with ESMTPSA id 3; Fri, 27 Nov 2026 10:00:00 +0000\n";
+        let x = sendercheck_core::paste::extract(text).unwrap();
+        let out = block(&x, Style::detect(false));
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[1],
+            "  Received header 2 is where mx0b-00123401.pphosted.com took the message from a client outside the receiver: Proofpoint accepted it for example.co.jp and passed it on to mail.example.co.jp (Received header 1). The header above it was added inside the receiver."
+        );
+        assert!(lines.contains(&"    1  filter      mx0b-00123401.pphosted.com  mx0b-00123401.pphosted.com  148.163.158.5  mail.example.co.jp"), "{out}");
+        assert!(lines.contains(&"    3  submission  [192.168.1.20]              dsl.example.net             198.51.100.9   mail.example.com"), "{out}");
+        assert!(lines.contains(&"    1 filter: Proofpoint passed the message on to the receiver's servers: Proofpoint accepted it for example.co.jp in Received header 2."), "{out}");
+        assert!(lines.contains(&"    3 submission: An authenticated submission (`with ESMTPSA`, RFC 3848): it names the user's device, not a server that relays mail."), "{out}");
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 mod shapes;
 
 use proptest::prelude::*;
-use sendercheck_core::paste::{extract, paste_findings, Extracted, Format, MAX_PASTE};
+use sendercheck_core::paste::{extract, paste_findings, Extracted, Format, HopRole, MAX_PASTE};
 
 /// Everything a caller may do with an extraction: pick each hop, list the receiver's headers,
 /// make the findings. None of it may panic, and the extraction must be self-consistent.
@@ -19,6 +19,19 @@ fn exercise(x: &Extracted) -> Result<(), TestCaseError> {
     prop_assert!(x.chosen.is_none_or(|c| c < x.hops.len()));
     if let Some(c) = x.chosen {
         prop_assert_eq!(x.ip, x.hops[c].ip);
+        // The walk never takes a submission or a filter's handover for the sending server.
+        let hop = &x.hops[c];
+        prop_assert_eq!(hop.role, HopRole::Entry);
+        prop_assert!(
+            hop.auth.is_none(),
+            "chosen hop is a submission: {}",
+            hop.raw
+        );
+        prop_assert!(
+            hop.not_relay.is_none(),
+            "chosen hop is no relay: {}",
+            hop.raw
+        );
     }
     if let Some(h) = &x.helo {
         prop_assert!(
@@ -38,10 +51,12 @@ fn exercise(x: &Extracted) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The paste corpus and the real Received corpus.
 fn samples() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut out: Vec<String> = fs::read_dir(dir)
-        .unwrap()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out: Vec<String> = ["tests/corpus", "tests/received/corpus"]
+        .iter()
+        .flat_map(|d| fs::read_dir(root.join(d)).unwrap())
         .filter_map(|e| {
             let p = e.unwrap().path();
             (p.extension()? == "txt")
@@ -51,6 +66,70 @@ fn samples() -> Vec<String> {
     out.sort();
     out
 }
+
+/// Pieces of one Received header, to build chains of every dialect.
+const FROM_NAMES: &[&str] = &[
+    "mail.example.com",
+    "unknown",
+    "[192.0.2.10]",
+    "192.0.2.10",
+    "[10.0.0.5]",
+    "127.0.0.1",
+    "pps.filterd",
+    "mx0b-00123401.pphosted.com",
+    "us-smtp-delivery-1.mimecast.com",
+    "NAM12-BN8-obe.outbound.protection.outlook.com",
+    "mail-sor-f41.google.com",
+    "mout.gmx.net",
+    "x.example.net(198.51.100.1),",
+    "user@localhost",
+    "",
+];
+const FROM_COMMENTS: &[&str] = &[
+    "",
+    " (mail.example.com [192.0.2.10])",
+    " (unknown [198.51.100.7])",
+    " ([192.0.2.10])",
+    " ([192.0.2.10]:4321 helo=mail.example.com)",
+    " (EHLO [192.0.2.7]) ([203.0.113.25])",
+    " (HELO ) (198.51.100.10)",
+    " (HELO x) [198.51.100.163]",
+    " (198.51.100.86:23198)",
+    " [10.0.8.6.13219]",
+    " (account u@example.org HELO [10.1.1.1])",
+    " (host.example.com [192.0.2.10] (may be forged))",
+    " (authenticated bits=0)",
+    " (Authenticated sender: a@example.com)",
+    " (m0 [127.0.0.1])",
+    ", claiming to be \"h.example.org\" via SMTP",
+    " (2603:10b6:806:1::1)",
+    " ([",
+    " (",
+];
+const BYS: &[&str] = &[
+    "mx.example.net (Postfix)",
+    "mx.google.com",
+    "smtp.gmail.com",
+    "BN1NAM02FT050.mail.protection.outlook.com (10.13.2.190)",
+    "SA1PR11MB5678.namprd11.prod.outlook.com",
+    "mx0b-00123401.pphosted.com",
+    "mail.example.co.jp",
+    "m12.example.com (ecelerity 2.1.1.3 r(11743))",
+    "host.example (Exim 4.97)",
+    "2002:a05:7300:a4a0::1",
+];
+const WITHS: &[&str] = &[
+    "ESMTPS",
+    "ESMTPSA",
+    "esmtpa",
+    "SMTP",
+    "LMTP",
+    "POP3",
+    "HTTP",
+    "HTTPS",
+    "local",
+    "Microsoft SMTP Server",
+];
 
 /// Pieces of every recognised format, to build text that reaches deep into the parsers.
 const PIECES: &[&str] = &[
@@ -145,6 +224,19 @@ const PIECES: &[&str] = &[
     "\u{0}",
     "\u{feff}",
     "ü.example",
+    "ESMTPSA",
+    "(authenticated bits=0)",
+    "(EHLO [192.0.2.7])",
+    "pps.filterd",
+    "mx0b-1.pphosted.com",
+    "outbound.protection.outlook.com",
+    "mail-sor-f41.google.com",
+    "> ",
+    "claiming to be ",
+    "with LMTP",
+    "-------- Forwarded Message --------\n",
+    "Content-Type: message/rfc822\n",
+    " Received: ",
 ];
 
 proptest! {
@@ -167,6 +259,31 @@ proptest! {
     #[test]
     fn format_like_text(parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..80)) {
         if let Ok(x) = extract(&parts.concat()) {
+            exercise(&x)?;
+        }
+    }
+
+    #[test]
+    fn arbitrary_chains(hops in proptest::collection::vec(
+        (proptest::sample::select(FROM_NAMES), proptest::sample::select(FROM_COMMENTS),
+         proptest::sample::select(BYS), proptest::sample::select(WITHS), 0u8..6), 0..12),
+        quote in any::<bool>(), strip_folding in any::<bool>()) {
+        let mut text = String::new();
+        for (name, comment, by, with, extra) in hops {
+            let (sep, ind) = if strip_folding { ("\n", "") } else { ("\n", "\t") };
+            text.push_str(&format!("Received: from {name}{comment}{sep}{ind}by {by} with {with} id 4Ab{sep}{ind}for <bob@example.co.jp>; Fri, 27 Nov 2026 10:00:00 +0000\n"));
+            match extra {
+                0 => text.push_str("Received-SPF: pass (example: domain designates 148.163.158.5 as permitted sender) client-ip=148.163.158.5;\n"),
+                1 => text.push_str("Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=a@example.com\n"),
+                2 => text.push_str("From: Alice <alice@pphosted.com>\n"),
+                3 => text.push_str("-------- Forwarded Message --------\n"),
+                _ => {}
+            }
+        }
+        if quote {
+            text = text.lines().map(|l| format!("> {l}\n")).collect();
+        }
+        if let Ok(x) = extract(&text) {
             exercise(&x)?;
         }
     }

@@ -11,6 +11,8 @@
 //! Microsoft 365 leaves out the authserv-id (`Authentication-Results: spf=pass (sender IP is …) …`);
 //! a first part that holds `=` is read as a result, not as an id.
 
+use std::net::IpAddr;
+
 use super::headers::Field;
 use super::text::host_name;
 
@@ -34,6 +36,28 @@ impl MethodResult {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The address the result is about, when it says, and where it says so: `policy.iprev`,
+    /// Received-SPF's `client-ip`, or the SPF comment of Gmail (`designates IP as permitted
+    /// sender`) and Microsoft (`sender IP is IP`).
+    pub(crate) fn named_ip(&self) -> Option<(IpAddr, &'static str)> {
+        let said = self
+            .prop("policy.iprev")
+            .map(|v| (v, "Authentication-Results iprev"))
+            .or_else(|| {
+                self.prop("client-ip")
+                    .map(|v| (v, "Received-SPF client-ip"))
+            })
+            .or_else(|| {
+                let c = self.comment.as_deref().filter(|_| self.method == "spf")?;
+                let after = c
+                    .split_once(" designates ")
+                    .or_else(|| c.split_once("sender IP is "))?
+                    .1;
+                Some((after.split_whitespace().next()?, "SPF result"))
+            })?;
+        super::text::plain_ip(said.0).map(|ip| (ip, said.1))
     }
 }
 

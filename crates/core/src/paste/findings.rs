@@ -82,23 +82,8 @@ fn helo_alone(x: &Extracted, out: &mut Vec<Finding>) {
 /// `client-ip`, or the SPF comment of Gmail (`designates IP as permitted sender`) and Microsoft
 /// (`sender IP is IP`).
 fn receiver_ip(auth: &[&AuthHeader]) -> Option<(IpAddr, &'static str)> {
-    auth.iter().find_map(|a| {
-        a.results.iter().find_map(|r| {
-            let said = r
-                .prop("policy.iprev")
-                .map(|v| (v, "Authentication-Results iprev"))
-                .or_else(|| r.prop("client-ip").map(|v| (v, "Received-SPF client-ip")))
-                .or_else(|| {
-                    let c = r.comment.as_deref().filter(|_| r.method == "spf")?;
-                    let after = c
-                        .split_once(" designates ")
-                        .or_else(|| c.split_once("sender IP is "))?
-                        .1;
-                    Some((after.split_whitespace().next()?, "SPF result"))
-                })?;
-            super::text::plain_ip(said.0).map(|ip| (ip, said.1))
-        })
-    })
+    auth.iter()
+        .find_map(|a| a.results.iter().find_map(|r| r.named_ip()))
 }
 
 /// The EHLO name the receiver's SPF check saw (`smtp.helo`, Received-SPF's `helo=`).

@@ -1,56 +1,57 @@
-//! Message headers: unfold them, read every Received header, and find the hop where the message
-//! entered the receiving provider.
+//! Message headers: read the fields as people paste them, parse every Received header
+//! (`received.rs`), and walk the chain to the hop where the message entered the receiver
+//! (`walk.rs`).
 //!
 //! RFC 5322 §3.6.7: each relay prepends a `Received:` trace field, so the topmost is the newest.
-//! The `from` clause records what the receiving server saw of its client; every MTA writes it its
-//! own way:
+//! People paste headers in many shapes, and each is read as the block it was copied from:
 //!
-//! | MTA | `from` clause |
-//! |---|---|
-//! | Postfix | `from HELO (RDNS [IP])`, RDNS `unknown` when the name did not verify |
-//! | Sendmail | `from HELO (RDNS [IP])`, `(may be forged)` when it did not verify, `([IP])` with no name |
-//! | Gmail | `from HELO (RDNS. [IP])` |
-//! | Exim | `from RDNS ([IP]:PORT helo=HELO)`, `from [IP] (port=PORT helo=HELO)` with no verified name; `helo=` is left out when it equals the name |
-//! | Microsoft 365 / Exchange | `from HELO (IP)`; no reverse name |
-//! | qmail | `from RDNS (HELO HELO) (IP)`, RDNS `unknown` with no name; `(HELO …)` left out when equal |
-//!
-//! The entry hop is the first one, from the top, whose `from` side is outside the receiver: hops with
-//! no `from` clause, from a private or loopback address, or from a host in the organisation of the
-//! `by` hosts above are the receiver's own. Everything below the entry hop is the sender's.
+//! - the body after the first blank line is not read (a message quoting headers), unless every
+//!   field so far was set apart by blank lines (Outlook's message details);
+//! - continuation lines that lost their leading whitespace (a copy from some mail clients) are
+//!   joined back to the field they continue: a line starts a field only when it begins with a
+//!   field name (letters, digits, `-`, `_`) and a colon;
+//! - a block quoted with `> ` (a reply) is unquoted;
+//! - a block whose line breaks were lost is split again before each trace or authentication field;
+//! - the headers of a forwarded message (after `Content-Type: message/rfc822`, `Begin forwarded
+//!   message:`, `-------- Forwarded Message --------`, `-----Original Message-----`) are read
+//!   instead of the forwarding message's own, when they hold a Received header.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::auth;
-use super::text::{
-    bracketed_ip, head, helo_name, host_name, key_value, looks_like_host, org_domain, plain_ip,
-};
+use super::walk::{assign_roles, Context, Walk};
 use super::{Extracted, Format};
-use crate::dns::{non_public_reason, shorten};
 
 /// At most this many Received headers are kept (real messages have under 20).
 const MAX_HOPS: usize = 100;
-
-/// How the entry hop's reason starts when no hop was outside the receiver.
-const FALLBACK: &str = "Every hop looked internal to one organisation";
 
 /// Where a hop sits relative to the receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HopRole {
     /// Added inside the receiving provider, above the entry.
     Receiver,
+    /// A filtering service in front of the receiver passed the message on to the receiver's own
+    /// servers here: the service is the receiver's, not the sender.
+    Filter,
     /// Where the message entered the receiving provider.
     Entry,
     /// Added on the sender's side, below the entry.
     Sender,
+    /// An authenticated submission (RFC 3848 `with ESMTPSA`, …) from a user's device at a public
+    /// address: it names the device, not a sending server.
+    Submission,
 }
 
 impl HopRole {
-    /// The role word (`receiver`, `entry`, `sender`), as in JSON.
+    /// The role word (`receiver`, `filter`, `entry`, `sender`, `submission`), as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             HopRole::Receiver => "receiver",
+            HopRole::Filter => "filter",
             HopRole::Entry => "entry",
             HopRole::Sender => "sender",
+            HopRole::Submission => "submission",
         }
     }
 }
@@ -62,7 +63,7 @@ crate::serialize_as_str!(HopRole);
 pub struct Hop {
     /// The client's EHLO argument.
     pub helo: Option<String>,
-    /// The client's reverse name as the server recorded it.
+    /// The client's reverse name as the server recorded it, when it verified it.
     pub rdns: Option<String>,
     /// The server said it found no (verified) reverse name.
     pub rdns_unknown: bool,
@@ -84,6 +85,14 @@ pub struct Hop {
     pub why: String,
     /// The header's position among all headers of the paste (0 = first).
     pub position: usize,
+    /// How the header shows that the client authenticated (`with ESMTPSA`,
+    /// `(authenticated bits=0)`, …): an authenticated submission, not a relay between servers.
+    pub auth: Option<String>,
+    /// Why the header records no relay between servers (LMTP delivery, POP3/IMAP retrieval,
+    /// `with local`), when it does not.
+    pub not_relay: Option<&'static str>,
+    /// The domain of the `for <user@domain>` recipient.
+    pub recipient_domain: Option<String>,
 }
 
 /// A header field: its position, name and unfolded value.
@@ -93,16 +102,23 @@ pub(crate) struct Field<'a> {
     pub value: String,
 }
 
-/// A header field's name and value, when the line starts one.
+/// A header field's name and value, when the line starts one: a name of letters, digits, `-`
+/// and `_` (RFC 5322 allows more, but nothing real uses it, and `h=from:to` in a DKIM signature
+/// whose folding was lost must stay a continuation).
 fn field_line(line: &str) -> Option<(&str, &str)> {
     let (name, value) = line.split_once(':')?;
-    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic())).then_some((name, value))
+    (name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    .then_some((name, value))
 }
 
-/// The header fields of the paste. Lines that are neither a field nor a continuation are skipped
-/// (the summary Gmail's "Show original" puts above the headers). After a Received header, a blank
-/// line ends the header section, so a body quoting headers is not read; only when every field so
-/// far was set apart by a blank line (Outlook's message details) does the next field continue it.
+/// The header fields of the paste. Lines before the first field are skipped (the summary Gmail's
+/// "Show original" puts above the headers). A line that starts no field continues the field
+/// above it, indented or not. After a Received header, a blank line ends the header section, so
+/// a body quoting headers is not read; only when every field so far was set apart by a blank line
+/// (Outlook's message details) does the next field continue it.
 pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
     let mut out: Vec<Field<'_>> = Vec::new();
     let mut seen_received = false;
@@ -123,7 +139,7 @@ pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
         // end of the headers.
         contiguous |= starts_field && !after_blank && !out.is_empty();
         after_blank = false;
-        if line.starts_with([' ', '\t']) {
+        if !starts_field {
             if continuing {
                 if let Some(f) = out.last_mut() {
                     f.value.push(' ');
@@ -132,7 +148,6 @@ pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
             }
             continue;
         }
-        continuing = false;
         let Some((name, value)) = field_line(line) else {
             continue;
         };
@@ -147,45 +162,161 @@ pub(crate) fn fields(text: &str) -> Vec<Field<'_>> {
     out
 }
 
-/// Whether the paste has a trace or authentication header at the start of a line.
-fn has_header_markers(text: &str) -> bool {
-    text.lines().any(|l| {
-        ["received:", "authentication-results:", "received-spf:"]
-            .iter()
-            .any(|m| {
-                l.get(..m.len())
-                    .is_some_and(|head| head.eq_ignore_ascii_case(m))
-            })
+/// The trace and authentication fields that mark a paste as headers.
+const MARKERS: [&str; 3] = ["received:", "authentication-results:", "received-spf:"];
+
+fn starts_with_marker(line: &str) -> bool {
+    MARKERS.iter().any(|m| {
+        line.get(..m.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(m))
     })
 }
 
+/// A line without its reply quoting (`> `, `>> `, `> > `).
+fn unquote(line: &str) -> Option<&str> {
+    let mut rest = line.trim_start_matches(' ').strip_prefix('>')?;
+    loop {
+        rest = rest.strip_prefix(' ').unwrap_or(rest);
+        match rest.strip_prefix('>') {
+            Some(r) => rest = r,
+            None => return Some(rest),
+        }
+    }
+}
+
+/// Lines that introduce a forwarded or attached message.
+fn forward_marker(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    l.starts_with("content-type: message/rfc822")
+        || l == "begin forwarded message:"
+        || (l.starts_with("---")
+            && (l.contains("forwarded message") || l.contains("original message")))
+}
+
+/// Field names before which a paste whose line breaks were lost is split again.
+const SPLIT_BEFORE: [&str; 8] = [
+    " Received: ",
+    " Authentication-Results: ",
+    " Received-SPF: ",
+    " ARC-Seal: ",
+    " ARC-Message-Signature: ",
+    " ARC-Authentication-Results: ",
+    " DKIM-Signature: ",
+    " X-Received: ",
+];
+
+/// The paste as the header block it was copied from (see the module documentation), and a note
+/// when it was changed in a way the user should know.
+fn normalise(text: &str) -> (Cow<'_, str>, Option<String>) {
+    let mut text = Cow::Borrowed(text);
+    let mut note = None;
+    // Quoted with `> `, and nothing unquoted marks headers.
+    if !text.lines().any(starts_with_marker)
+        && text
+            .lines()
+            .any(|l| unquote(l).is_some_and(starts_with_marker))
+    {
+        let unquoted: Vec<&str> = text.lines().map(|l| unquote(l).unwrap_or(l)).collect();
+        text = Cow::Owned(unquoted.join("\n"));
+        note = Some("The headers were quoted with `>`; they were read unquoted.".to_string());
+    }
+    // A forwarded message's own headers.
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(at) = lines.iter().position(|l| forward_marker(l)) {
+        if lines[at + 1..].iter().any(|l| starts_with_marker(l)) {
+            let inner = lines[at + 1..].join("\n");
+            note = Some(format!(
+                "Line {} starts a forwarded message; its headers were read, not those of the message that forwarded it.",
+                at + 1
+            ));
+            text = Cow::Owned(inner);
+        }
+    }
+    // Line breaks lost: one long line holding several Received fields.
+    let one_line = |l: &str| starts_with_marker(l) && l.len() > 200 && l.contains(" Received: ");
+    if text.lines().any(one_line) {
+        let mut out = String::with_capacity(text.len() + 64);
+        for line in text.lines() {
+            if one_line(line) {
+                // One pass over the spaces: linear in the line.
+                let mut last = 0;
+                for (i, _) in line.match_indices(' ') {
+                    if SPLIT_BEFORE.iter().any(|m| line[i..].starts_with(m)) {
+                        out.push_str(&line[last..i]);
+                        out.push('\n');
+                        last = i + 1;
+                    }
+                }
+                out.push_str(&line[last..]);
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        text = Cow::Owned(out);
+        note.get_or_insert_with(|| {
+            "The headers had lost their line breaks; they were split before each Received and authentication field.".to_string()
+        });
+    }
+    (text, note)
+}
+
+/// The domain of an address in a `From`, `Sender` or `Return-Path` value.
+fn address_domain(value: &str) -> Option<String> {
+    let inner = match (value.rfind('<'), value.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &value[a + 1..b],
+        _ => value.split_whitespace().find(|w| w.contains('@'))?,
+    };
+    let domain = inner.rsplit_once('@')?.1.trim_end_matches(['>', ';', ',']);
+    super::text::looks_like_host(domain).then(|| super::text::host_name(domain))
+}
+
 pub(super) fn extract(text: &str) -> Option<Extracted> {
-    if !has_header_markers(text) {
+    let (text, note) = normalise(text);
+    if !text.lines().any(starts_with_marker) {
         return None;
     }
-    let fields = fields(text);
-    // qmail adds two headers per hop: `(qmail N invoked from network)`, then the `from` one.
-    let mut qmail = false;
+    let fields = fields(&text);
     let mut hops = Vec::new();
     let mut auth_headers = Vec::new();
-    let mut notes = Vec::new();
+    let mut authors = Vec::new();
+    let mut recipients = Vec::new();
+    let mut notes: Vec<String> = note.into_iter().collect();
     for f in &fields {
         if f.name.eq_ignore_ascii_case("received") {
             if hops.len() == MAX_HOPS {
-                if notes.is_empty() {
+                if !notes.iter().any(|n| n.starts_with("Only the first")) {
                     notes.push(format!(
                         "Only the first {MAX_HOPS} Received headers were read."
                     ));
                 }
                 continue;
             }
-            hops.push(parse_received(&f.value, f.position, qmail));
-            qmail = f.value.starts_with("(qmail ") && f.value.contains("invoked from network");
+            hops.push(super::received::parse(&f.value, f.position));
         } else if let Some(a) = auth::parse(f) {
             auth_headers.push(a);
+        } else if ["from", "sender", "return-path"]
+            .iter()
+            .any(|n| f.name.eq_ignore_ascii_case(n))
+            && authors.len() < 8
+        {
+            authors.extend(address_domain(&f.value));
+        } else if ["to", "delivered-to", "x-original-to", "envelope-to"]
+            .iter()
+            .any(|n| f.name.eq_ignore_ascii_case(n))
+            && recipients.len() < 8
+        {
+            recipients.extend(address_domain(&f.value));
         }
     }
-    let chosen = assign_roles(&mut hops);
+    let walk = assign_roles(
+        &mut hops,
+        &Context {
+            auth: &auth_headers,
+            authors: &authors,
+            recipients: &recipients,
+        },
+    );
     let mut x = Extracted {
         format: Format::Headers,
         hops,
@@ -193,340 +324,36 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         notes,
         ..Extracted::default()
     };
-    match chosen {
-        Some(i) => {
+    match walk {
+        Walk { entry: Some(i), .. } => {
             x.choose_hop(i);
         }
-        None if x.hops.is_empty() => {
+        _ if x.hops.is_empty() => {
             x.reason = "The headers have no Received header, so the sending address is unknown; the receiver's authentication results are shown below.".into();
         }
-        None => {
+        Walk {
+            submission: Some(s),
+            ..
+        } => {
+            x.reason = format!(
+                "Received header {} is an authenticated submission (`{}`) from the sender's device, not a relay between servers; the paste has no hop where a server handed the message to the receiver.",
+                s + 1,
+                x.hops[s].auth.as_deref().unwrap_or("authenticated")
+            );
+        }
+        Walk {
+            senders_only: Some(recipient),
+            ..
+        } => {
+            x.reason = format!(
+                "Every Received header was added by the sender's own servers (the From domain's); the message was addressed to {recipient}, whose servers added none: the paste shows no hop into the receiver."
+            );
+        }
+        _ => {
             x.reason = "No Received header names a client address.".into();
         }
     }
     Some(x)
-}
-
-/// One token of a Received header: a word, or a parenthesised comment (its inner text).
-enum Token<'a> {
-    Word(&'a str),
-    Comment(&'a str),
-}
-
-/// Splits into words and top-level comments; an unclosed comment runs to the end. Linear.
-fn tokens(s: &str) -> Vec<Token<'_>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b' ' | b'\t' => i += 1,
-            b'(' => {
-                let start = i + 1;
-                let mut depth = 0usize;
-                while i < bytes.len() {
-                    match bytes[i] {
-                        b'(' => depth += 1,
-                        b')' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                out.push(Token::Comment(&s[start..i.min(bytes.len())]));
-                i += 1;
-            }
-            _ => {
-                let start = i;
-                while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t' | b'(') {
-                    i += 1;
-                }
-                out.push(Token::Word(&s[start..i]));
-            }
-        }
-    }
-    out
-}
-
-/// The clauses of a Received header (RFC 5321 §4.4): each keyword's first word and its comments.
-#[derive(Default)]
-struct Clauses<'a> {
-    from: Option<&'a str>,
-    from_comments: Vec<&'a str>,
-    by: Option<&'a str>,
-    with: Option<&'a str>,
-    software: bool,
-}
-
-fn clauses<'a>(toks: &[Token<'a>]) -> Clauses<'a> {
-    let mut c = Clauses::default();
-    let mut current = "";
-    let mut expect_value = false;
-    for t in toks {
-        match *t {
-            Token::Word(w) => {
-                let lower = w.to_ascii_lowercase();
-                if matches!(
-                    lower.as_str(),
-                    "from" | "by" | "via" | "with" | "id" | "for"
-                ) && !expect_value
-                {
-                    current = match lower.as_str() {
-                        "from" => "from",
-                        "by" => "by",
-                        "with" => "with",
-                        _ => "other",
-                    };
-                    expect_value = true;
-                    continue;
-                }
-                if expect_value {
-                    match current {
-                        "from" if c.from.is_none() => c.from = Some(w),
-                        "by" if c.by.is_none() => c.by = Some(w),
-                        "with" if c.with.is_none() => c.with = Some(w),
-                        _ => {}
-                    }
-                    expect_value = false;
-                }
-            }
-            Token::Comment(text) => {
-                if current == "from" && !expect_value {
-                    c.from_comments.push(text);
-                }
-                if text.contains("Exim ") {
-                    c.software = true;
-                }
-            }
-        }
-    }
-    c
-}
-
-/// What a `from` clause's comments say.
-#[derive(Default)]
-struct Comments {
-    helo_keyword: Option<String>,
-    named_ip: Option<(String, IpAddr)>,
-    bracket_ip: Option<IpAddr>,
-    bare_ip: Option<IpAddr>,
-    forged: bool,
-}
-
-fn read_comments(comments: &[&str]) -> Comments {
-    let mut c = Comments::default();
-    for comment in comments {
-        c.forged |= comment.contains("may be forged");
-        // ZMailer quotes its `"EHLO name"`.
-        let words: Vec<&str> = comment
-            .split_whitespace()
-            .map(|w| w.trim_matches('"'))
-            .collect();
-        for (i, w) in words.iter().enumerate() {
-            if let Some(v) = key_value(w, "helo=") {
-                c.helo_keyword = c.helo_keyword.take().or_else(|| helo_name(v));
-            } else if w.eq_ignore_ascii_case("helo") || w.eq_ignore_ascii_case("ehlo") {
-                if let Some(next) = words.get(i + 1) {
-                    c.helo_keyword = c.helo_keyword.take().or_else(|| helo_name(next));
-                }
-            } else if let Some(ip) = bracketed_ip(w.trim_end_matches([',', ';'])) {
-                if c.bracket_ip.is_none() {
-                    c.bracket_ip = Some(ip);
-                    // Sendmail puts the ident before the name: `(root@host.example.com [IP])`.
-                    let before = i
-                        .checked_sub(1)
-                        .map(|j| words[j].rsplit('@').next().unwrap_or(words[j]));
-                    if let Some(name) = before.filter(|b| looks_like_host(b) && !b.contains('=')) {
-                        c.named_ip = Some((host_name(name), ip));
-                    }
-                }
-            } else if let Some(ip) = plain_ip(w.trim_end_matches([',', ';'])) {
-                c.bare_ip = c.bare_ip.or(Some(ip));
-            }
-        }
-    }
-    c
-}
-
-fn parse_received(value: &str, position: usize, qmail: bool) -> Hop {
-    let (trace, date) = match value.rfind(';') {
-        Some(i) => (&value[..i], Some(value[i + 1..].trim().to_string())),
-        None => (value, None),
-    };
-    let c = clauses(&tokens(trace));
-    let mut hop = Hop {
-        helo: None,
-        rdns: None,
-        rdns_unknown: false,
-        rdns_forged: false,
-        ip: None,
-        by: c.by.map(host_name),
-        with: c.with.map(str::to_string),
-        date: date.filter(|d| !d.is_empty()).map(|d| shorten(&d)),
-        raw: shorten_raw(value),
-        role: HopRole::Sender,
-        why: String::new(),
-        position,
-    };
-    let Some(first) = c.from else {
-        return hop;
-    };
-    let k = read_comments(&c.from_comments);
-    let first_ip = bracketed_ip(first).or_else(|| plain_ip(first));
-    let is_unknown = |name: &str| name.eq_ignore_ascii_case("unknown");
-    hop.rdns_forged = k.forged;
-    hop.ip = k.bracket_ip.or(k.bare_ip).or(first_ip);
-    let (helo, rdns): (Option<String>, Option<String>);
-    if let Some(h) = k.helo_keyword.clone() {
-        // Exim `from RDNS ([IP] helo=HELO)` / `from [IP] (helo=HELO)`; qmail `from RDNS (HELO h) (IP)`.
-        helo = Some(h);
-        rdns = (first_ip.is_none() && !is_unknown(first)).then(|| host_name(first));
-    } else if let Some((name, _)) = k.named_ip.clone() {
-        // Postfix, Sendmail, Gmail: `from HELO (RDNS [IP])`.
-        // Sendmail's `(may be forged)`: the name did not forward-confirm, so none was verified.
-        helo = helo_name(first);
-        rdns = (!is_unknown(&name) && !k.forged).then_some(name);
-    } else if first_ip.is_some() && k.bracket_ip.is_none() && k.bare_ip.is_none() {
-        // Exim with no verified name and no EHLO name differing from the address.
-        helo = None;
-        rdns = None;
-    } else if (c.software && k.bracket_ip.is_some()) || (qmail && k.bare_ip.is_some()) {
-        // Exim `from NAME ([IP])` and qmail `from NAME (IP)`: the EHLO name equals the verified name.
-        helo = (!is_unknown(first)).then(|| host_name(first));
-        rdns = helo.clone();
-    } else {
-        // Sendmail `from HELO ([IP])`, Microsoft `from HELO (IP)`: no reverse name recorded.
-        helo = helo_name(first);
-        rdns = None;
-    }
-    hop.rdns_unknown = rdns.is_none()
-        && (is_unknown(first)
-            || first_ip.is_some()
-            || k.forged
-            || k.named_ip.as_ref().is_some_and(|(n, _)| is_unknown(n))
-            || (k.bracket_ip.is_some()
-                && !c.software
-                && k.helo_keyword.is_none()
-                && k.named_ip.is_none()));
-    hop.helo = helo;
-    hop.rdns = rdns;
-    hop
-}
-
-fn shorten_raw(value: &str) -> String {
-    const MAX: usize = 400;
-    if value.len() <= MAX {
-        return value.to_string();
-    }
-    format!("{}…", head(value, MAX))
-}
-
-/// The organisation of the host that added a hop, when its `by` is a host name.
-fn by_org(hop: &Hop) -> Option<String> {
-    hop.by
-        .as_deref()
-        .filter(|b| looks_like_host(b) && plain_ip(b).is_none())
-        .map(org_domain)
-}
-
-/// Adds an organisation once. (A list, not a set: at most MAX_HOPS entries, and a set adds
-/// kilobytes to the page.)
-fn add_org(orgs: &mut Vec<String>, org: Option<String>) {
-    if let Some(org) = org.filter(|o| !orgs.contains(o)) {
-        orgs.push(org);
-    }
-}
-
-/// The organisations of the receiver: those of the `by` hosts from the top down to `upto`
-/// (inclusive), or of every hop when no hop was chosen.
-pub(crate) fn receiver_orgs(hops: &[Hop], upto: Option<usize>) -> Vec<String> {
-    let mut orgs = Vec::new();
-    for hop in hops.iter().take(upto.map_or(hops.len(), |u| u + 1)) {
-        add_org(&mut orgs, by_org(hop));
-    }
-    orgs
-}
-
-/// Walks down from the top and marks each hop; returns the entry hop's index.
-fn assign_roles(hops: &mut [Hop]) -> Option<usize> {
-    let mut orgs: Vec<String> = Vec::new();
-    let mut entry = None;
-    for (i, hop) in hops.iter_mut().enumerate() {
-        add_org(&mut orgs, by_org(hop));
-        let inside = |name: &Option<String>| {
-            name.as_deref()
-                .filter(|n| looks_like_host(n))
-                .is_some_and(|n| orgs.contains(&org_domain(n)))
-        };
-        hop.role = HopRole::Receiver;
-        let Some(ip) = hop.ip else {
-            hop.why = "It names no client address: the receiver added it internally.".into();
-            continue;
-        };
-        if let Some(kind) = non_public_reason(ip) {
-            hop.why = format!("Its client {ip} is {kind}: a hop inside the receiver.");
-            continue;
-        }
-        if inside(&hop.rdns) || inside(&hop.helo) {
-            let who = hop
-                .rdns
-                .clone()
-                .or_else(|| hop.helo.clone())
-                .unwrap_or_default();
-            hop.why = format!(
-                "Its client {who} belongs to {}, the receiver's own organisation.",
-                org_domain(&who)
-            );
-            continue;
-        }
-        hop.role = HopRole::Entry;
-        hop.why = "The first hop from the top whose client is outside the receiver.".into();
-        entry = Some(i);
-        break;
-    }
-    match entry {
-        Some(e) => {
-            for hop in &mut hops[e + 1..] {
-                hop.role = HopRole::Sender;
-                hop.why = "Below the entry hop: added on the sender's side.".into();
-            }
-            Some(e)
-        }
-        None => {
-            // Everything looked internal (a message inside one organisation): take the lowest hop
-            // with a public client address, else the lowest with any address.
-            let fallback = hops
-                .iter()
-                .rposition(|h| h.ip.is_some_and(|ip| non_public_reason(ip).is_none()))
-                .or_else(|| hops.iter().rposition(|h| h.ip.is_some()))?;
-            hops[fallback].role = HopRole::Entry;
-            hops[fallback].why = format!("{FALLBACK}; this is the lowest with a client address.");
-            Some(fallback)
-        }
-    }
-}
-
-/// Why the automatic walk chose hop `index`.
-pub(crate) fn entry_reason(hops: &[Hop], index: usize) -> String {
-    let hop = &hops[index];
-    let by = hop.by.as_deref().unwrap_or("the receiver");
-    if hop.why.starts_with(FALLBACK) {
-        return format!("Received header {}: {}", index + 1, hop.why);
-    }
-    // The hops above the entry are the receiver's own.
-    let skipped = match index {
-        0 => String::new(),
-        1 => " The header above it was added inside the receiver.".into(),
-        n => format!(" The {n} headers above it were added inside the receiver."),
-    };
-    format!(
-        "Received header {} is where {by} took the message from a client outside the receiver.{skipped}",
-        index + 1
-    )
 }
 
 #[cfg(test)]
@@ -534,7 +361,7 @@ mod tests {
     use super::*;
 
     fn hop(value: &str) -> Hop {
-        parse_received(value, 0, false)
+        super::super::received::parse(value, 0)
     }
 
     #[test]
@@ -593,7 +420,7 @@ mod tests {
             Some("bn1nam02ft050.mail.protection.outlook.com")
         );
 
-        let h = parse_received("from unknown (HELO mail.example.com) (192.0.2.10) by mx.example.net with SMTP; 27 Nov 2026 10:00:00 -0000", 0, true);
+        let h = hop("from unknown (HELO mail.example.com) (192.0.2.10) by mx.example.net with SMTP; 27 Nov 2026 10:00:00 -0000");
         assert_eq!(
             (h.helo.as_deref(), h.rdns.as_deref(), h.rdns_unknown),
             (Some("mail.example.com"), None, true)
@@ -681,5 +508,40 @@ Received: (qmail 4242 invoked by uid 10000); 27 Nov 2026 10:00:00 -0000\n";
         assert_eq!(h.helo.as_deref(), Some("mail.example.com"));
         let h = hop("from helo.example.com (root@host.example.com [192.0.2.10]) by mx.example.net (8.17.1/8.17.1)");
         assert_eq!(h.rdns.as_deref(), Some("host.example.com"));
+    }
+
+    #[test]
+    fn pasted_shapes_are_read_as_the_block_they_came_from() {
+        // Synthetic samples (documentation names and addresses) of each shape.
+        let chain = "Received: from SA1PR11MB5678.namprd11.prod.outlook.com (2603:10b6:806:1::1) by\nBN8PR11MB1234.namprd11.prod.outlook.com with HTTPS; Fri, 27 Nov 2026 10:00:01 +0000\nReceived: from mail.example.com (192.0.2.10) by\nBN1NAM02FT050.mail.protection.outlook.com (10.13.2.190) with Microsoft SMTP\nServer id 15.20.1 via Frontend Transport; Fri, 27 Nov 2026 10:00:00 +0000\nDKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1;\nh=from:to:subject; bh=abc=;\n";
+        // Stripped folding: the unindented `by` lines continue their Received header.
+        let x = super::super::extract(chain).unwrap();
+        assert_eq!(
+            (x.chosen, x.ip.map(|i| i.to_string())),
+            (Some(1), Some("192.0.2.10".into()))
+        );
+        assert_eq!(
+            x.hops[0].by.as_deref(),
+            Some("bn8pr11mb1234.namprd11.prod.outlook.com")
+        );
+        assert!(x.notes.is_empty(), "{:?}", x.notes);
+        // Quoted with `> ` in a reply.
+        let quoted: String = chain.lines().map(|l| format!("> {l}\n")).collect();
+        let y = super::super::extract(&quoted).unwrap();
+        assert_eq!((y.chosen, y.ip), (x.chosen, x.ip));
+        assert_eq!(
+            y.notes,
+            ["The headers were quoted with `>`; they were read unquoted."]
+        );
+        // Inside a forwarded message, below the forwarding message's own headers.
+        let forwarded = format!("Received: from relay.example.org (relay.example.org [198.51.100.1]) by mx.example.net (Postfix) with ESMTPS id 9\nSubject: Fwd: test\n\nSee below.\n\n-------- Forwarded Message --------\n{chain}");
+        let z = super::super::extract(&forwarded).unwrap();
+        assert_eq!(z.ip, x.ip);
+        assert_eq!(z.notes, ["Line 6 starts a forwarded message; its headers were read, not those of the message that forwarded it."]);
+        // Line breaks lost altogether.
+        let one_line = chain.replace('\n', " ");
+        let w = super::super::extract(&one_line).unwrap();
+        assert_eq!((w.hops.len(), w.ip), (2, x.ip));
+        assert_eq!(w.notes.len(), 1);
     }
 }

@@ -6,7 +6,7 @@
 //!                "reason": "Received header 2 is where mx.google.com took the message …",
 //!                "notes": [], "chosen_hop": 1,
 //!                "hops": [{"index": 0, "role": "receiver", "helo": null, "rdns": null,
-//!                          "rdns_unknown": false, "ip": null,
+//!                          "rdns_unknown": false, "ip": null, "auth": null,
 //!                          "by": "…", "with": "SMTP", "date": "…", "why": "…", "raw": "…"}, …],
 //!                "receiver": [{"header": "Authentication-Results", "authserv_id": "mx.google.com",
 //!                              "results": [{"method": "spf", "result": "pass", "comment": "…",
@@ -18,6 +18,11 @@
 //!  "domain": {…}, "requirements": […],   (when the paste names a sending domain)
 //!  "ip": …, "verdict": …, "iprev": …, "helo": …, "findings": […], "queries": […], "elapsed_ms": …}
 //! ```
+//!
+//! A hop's `role` is `receiver`, `filter` (a filtering service in front of the receiver passed the
+//! message on to the receiver's servers), `entry`, `sender` or `submission` (an authenticated
+//! submission from a user's device at a public address); `auth` is how the header shows an
+//! authenticated client (`with ESMTPSA`, `(authenticated bits=0)`), else null.
 //!
 //! Keys come out in alphabetical order, like every JSON object of the CLI. With an address, the
 //! fields besides `extracted` are those of `sendercheck ip --json`, and
@@ -96,6 +101,7 @@ struct HopJson<'a> {
     date: Option<&'a str>,
     why: &'a str,
     raw: &'a str,
+    auth: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -141,6 +147,7 @@ impl<'a> ExtractedJson<'a> {
                     date: h.date.as_deref(),
                     why: &h.why,
                     raw: &h.raw,
+                    auth: h.auth.as_deref(),
                 })
                 .collect(),
             receiver: x

@@ -27,9 +27,12 @@ mod findings;
 mod headers;
 mod json;
 mod logs;
+mod received;
 mod run;
 mod sender;
+mod services;
 mod text;
+mod walk;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -40,8 +43,10 @@ pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::paste_json;
+pub use received::parse_received;
 pub use run::{check_paste, domain_input, target, PasteReport};
 pub use sender::{DkimId, Sender};
+pub use services::{filter_of, outbound_edge, Service, FILTERS};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
 pub const MAX_PASTE: usize = 4 << 20;
@@ -195,7 +200,7 @@ impl Extracted {
         self.rdns_seen = hop.rdns.clone();
         self.rdns_unknown = hop.rdns_unknown;
         self.reason = if hop.role == HopRole::Entry {
-            headers::entry_reason(&self.hops, index)
+            walk::entry_reason(&self.hops, index)
         } else {
             format!("Received header {} was picked by hand.", index + 1)
         };
@@ -204,19 +209,33 @@ impl Extracted {
     }
 
     /// The Authentication-Results and Received-SPF headers added by the receiver, judged by the
-    /// chosen hop: a header counts when it sits above the hops the sender added and, if it names
-    /// its author, the author belongs to the receiver.
+    /// chosen hop: a header counts when it sits above the hops the sender added, if it names its
+    /// author, the author belongs to the receiver, and it is not about the relay of a filtering
+    /// service in front of the receiver.
     pub fn receiver_auth(&self) -> impl Iterator<Item = &AuthHeader> {
         let first_sender = self
             .chosen
             .and_then(|c| self.hops.get(c + 1))
             .map_or(usize::MAX, |h| h.position);
-        let orgs = headers::receiver_orgs(&self.hops, self.chosen);
+        let orgs = walk::receiver_orgs(&self.hops, self.chosen);
+        // A filtering service in front of the receiver: the receiver's verdicts about the
+        // service's relay are not about the sender.
+        let filters: Vec<IpAddr> = self
+            .hops
+            .iter()
+            .take(self.chosen.unwrap_or(0))
+            .filter(|h| h.role == HopRole::Filter)
+            .filter_map(|h| h.ip)
+            .collect();
         self.auth.iter().filter(move |a| {
             a.position < first_sender
                 && a.authserv_id
                     .as_deref()
                     .is_none_or(|id| orgs.is_empty() || orgs.contains(&text::org_domain(id)))
+                && !a
+                    .results
+                    .iter()
+                    .any(|r| r.named_ip().is_some_and(|(ip, _)| filters.contains(&ip)))
         })
     }
 }
