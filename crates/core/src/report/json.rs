@@ -232,7 +232,28 @@ mod tests {
         }
         assert_eq!(j["queries"][0]["type"], "PTR");
         assert_eq!(j["queries"][0]["answers"][0]["data"], "mail.example.com");
-        // PTR, and `mail.example.com A` once: the EHLO name's forward lookup is the PTR name's.
-        assert_eq!(j["queries"].as_array().unwrap().len(), 2);
+        // PTR, `mail.example.com A` once (the EHLO name's forward lookup is the PTR name's), and
+        // the SOA of each name once.
+        let asked: Vec<String> = j["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                format!(
+                    "{} {}",
+                    q["name"].as_str().unwrap(),
+                    q["type"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                "10.2.0.192.in-addr.arpa PTR",
+                "10.2.0.192.in-addr.arpa SOA",
+                "mail.example.com A",
+                "mail.example.com SOA"
+            ]
+        );
     }
 }
