@@ -38,7 +38,7 @@ use serde::Serialize;
 pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
-pub use json::paste_json;
+pub use json::{paste_json, paste_json_with};
 pub use run::{check_paste, target, PasteReport};
 
 /// The largest paste read (4 MiB); message headers are a few kilobytes.
