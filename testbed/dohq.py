@@ -237,6 +237,22 @@ CASES = [
     (rev4("192.0.2.112"), "PTR", "NOERROR", set()),
     (rev4("192.0.2.121"), "PTR", "NOERROR", {"multi.sendercheck.test."}),
     (rev4("192.0.2.130"), "PTR", "NOERROR", {"nodata.sendercheck.test."}),
+    (rev4("192.0.2.71"), "PTR", "NXDOMAIN", set()),
+    (rev4("198.51.100.10"), "PTR", "NOERROR", {"mail.cf.sendercheck.test."}),
+    (rev4("198.51.100.20"), "PTR", "NXDOMAIN", set()),
+    (rev4("198.51.100.30"), "PTR", "NOERROR", {"mismatch.r53.sendercheck.test."}),
+    (rev4("203.0.113.10"), "PTR", "NXDOMAIN", set()),
+    (rev4("203.0.113.20"), "PTR", "NOERROR", {"203-0-113-20.dynamic.isp.sendercheck.test."}),
+    # zones (where to fix): the SOA at each apex, the NS of the operators' zones
+    ("2.0.192.in-addr.arpa", "SOA", "NOERROR", {"ns.sendercheck.test. hostmaster.sendercheck.test. 2024010101"}),
+    ("64/26.2.0.192.in-addr.arpa", "SOA", "NOERROR", {"ns1.your-server.de. postmaster.your-server.de. 2024010101"}),
+    ("100.51.198.in-addr.arpa", "SOA", "NOERROR", {"ns1.digitalocean.com. hostmaster.sendercheck.test. 2024010101"}),
+    ("113.0.203.in-addr.arpa", "SOA", "NOERROR", {"dns101.comcast.net. domregtech.comcastonline.com. 2024010101"}),
+    ("cf.sendercheck.test", "SOA", "NOERROR", {"ada.ns.cloudflare.com. dns.cloudflare.com. 2024010101"}),
+    ("r53.sendercheck.test", "SOA", "NOERROR", {"ns-123.awsdns-45.com. awsdns-hostmaster.amazon.com. 2024010101"}),
+    ("100.51.198.in-addr.arpa", "NS", "NOERROR", {"ns1.digitalocean.com.", "ns2.digitalocean.com.", "ns3.digitalocean.com."}),
+    ("cf.sendercheck.test", "NS", "NOERROR", {"ada.ns.cloudflare.com.", "bob.ns.cloudflare.com."}),
+    ("r53.sendercheck.test", "NS", "NOERROR", {"ns-123.awsdns-45.com.", "ns-678.awsdns-12.net."}),
     # forward lookups
     ("mail.sendercheck.test", "A", "NOERROR", {"192.0.2.10"}),
     ("mail.sendercheck.test", "AAAA", "NOERROR", {"2001:db8::10"}),
@@ -260,6 +276,10 @@ CASES = [
     ("multi.sendercheck.test", "A", "NOERROR", {"192.0.2.120", "192.0.2.121"}),
     ("nodata.sendercheck.test", "A", "NOERROR", set()),
     ("nodata.sendercheck.test", "AAAA", "NOERROR", set()),
+    ("mail.cf.sendercheck.test", "A", "NOERROR", {"198.51.100.10"}),
+    ("mismatch.r53.sendercheck.test", "A", "NOERROR", {"198.51.100.31"}),
+    ("nx.r53.sendercheck.test", "A", "NXDOMAIN", set()),
+    ("203-0-113-20.dynamic.isp.sendercheck.test", "A", "NOERROR", {"203.0.113.20"}),
 ]
 
 

@@ -1,9 +1,9 @@
 //! `sendercheck`: will mailbox providers accept this sending server's identity?
 //!
 //! ```text
-//! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck ip <IP|-> [--helo TEXT] [--mta ID] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck host <NAME> [same options]
-//! sendercheck paste [FILE|-] [--hop N] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck paste [FILE|-] [--hop N] [--mta ID] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck domain <DOMAIN|ADDRESS> [--ip IP] [--helo TEXT] [--mail-from ADDR] [--dkim SELECTOR]...
 //! sendercheck ip <IP> --domain <DOMAIN|ADDRESS> [--mail-from ADDR] [--dkim SELECTOR]...
 //! ```
@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use sendercheck_core::fix::Mta;
 
 /// Checks whether mailbox providers (Gmail, Yahoo, Fastmail, …) will accept a sending mail server's
 /// identity: forward-confirmed reverse DNS (RFC 8601 iprev), generic rDNS, and the EHLO name.
@@ -126,6 +127,17 @@ pub struct Common {
     /// Also trust this PEM certificate for the resolver's HTTPS (a private or test resolver).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<std::path::PathBuf>,
+    /// Your mail server, so that EHLO and SAV fixes give its exact setting: postfix, exim,
+    /// sendmail, opensmtpd, exchange, haraka, stalwart, maddy, mailcow, mail-in-a-box, iredmail,
+    /// zimbra, mailu, modoboa, docker-mailserver, cpanel, plesk, qmail, kumomta, momentum.
+    /// `paste` guesses it from a Postfix or Exim log or config, or from Received headers.
+    #[arg(long, value_name = "ID", value_parser = parse_mta)]
+    mta: Option<Mta>,
+}
+
+/// `--mta`: one of the ids, in any case.
+fn parse_mta(text: &str) -> Result<Mta, String> {
+    Mta::parse(text).ok_or_else(|| format!("unknown mail server; use one of: {}", Mta::ids()))
 }
 
 fn main() -> ExitCode {

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use sendercheck_core::finding::{Finding, Severity};
+use sendercheck_core::dns::{Exchange, RecordType};
+use sendercheck_core::finding::{most_severe_first, Finding, Severity};
+use sendercheck_core::fix::{Place, WhereToFix};
 use sendercheck_core::{report::HostReport, Report, Verdict};
 
 /// Whether to colour the output.
@@ -92,15 +94,37 @@ pub fn finding(out: &mut String, f: &Finding, style: Style) {
     }
 }
 
-/// The full readable report of one address.
-pub fn report(report: &Report, elapsed_ms: u64, resolver: &str, style: Style) -> String {
-    report_with(report, &[], elapsed_ms, resolver, style)
+/// The full readable report of one address, with where to fix it.
+pub fn report(
+    report: &Report,
+    place: Option<&WhereToFix>,
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
+    report_with(report, place, &[], elapsed_ms, resolver, style)
 }
 
-/// The full readable report of one address, with findings from elsewhere (a paste) after the
-/// check's own, under their own heading.
+/// "2.0.192.in-addr.arpa, DigitalOcean (ns1.digitalocean.com, ns2.digitalocean.com)".
+fn place_line(p: &Place) -> String {
+    let mut line = p.zone.clone().unwrap_or_else(|| "zone unknown".into());
+    match &p.operator {
+        Some(r) if r.certain => line.push_str(&format!(", {}", r.operator.name)),
+        Some(r) => line.push_str(&format!(", probably {}", r.operator.name)),
+        None => {}
+    }
+    let servers = p.servers();
+    if !servers.is_empty() {
+        line.push_str(&format!(" ({})", servers.join(", ")));
+    }
+    line
+}
+
+/// The full readable report of one address, with where to fix it and findings from elsewhere (a
+/// paste) after the check's own, under their own heading.
 pub fn report_with(
     report: &Report,
+    place: Option<&WhereToFix>,
     more: &[Finding],
     elapsed_ms: u64,
     resolver: &str,
@@ -128,20 +152,47 @@ pub fn report_with(
             h.helo.kind.as_str()
         );
     }
-    for f in &report.findings {
+    let mut findings = report.findings.clone();
+    let mut exchanges: Vec<&Exchange> = report.exchanges();
+    if let Some(w) = place {
+        if let Some(p) = &w.reverse_zone {
+            let _ = writeln!(out, "  rDNS   zone      {}", place_line(p));
+        }
+        for p in &w.forward_zones {
+            let _ = writeln!(out, "  name   zone      {}: {}", p.name, place_line(p));
+        }
+        if let Some(m) = w.mta {
+            let _ = writeln!(
+                out,
+                "  mta    {:<9} {}",
+                m.source.as_str(),
+                m.mta.info().name()
+            );
+        }
+        findings.extend(w.findings.iter().cloned());
+        exchanges.extend(w.exchanges.iter());
+    }
+    for f in &most_severe_first(findings) {
         finding(&mut out, f, style);
     }
     paste_findings(&mut out, more, style);
     let _ = writeln!(out, "\nDNS questions asked of {resolver}:");
-    for e in report.exchanges() {
+    for e in exchanges {
         let answer = match &e.result {
             Ok(a) => {
                 let records: Vec<String> = a.records.iter().map(ToString::to_string).collect();
                 let ad = if a.authenticated { " ad" } else { "" };
+                let soa = a
+                    .authority
+                    .iter()
+                    .find(|r| r.rtype == RecordType::Soa)
+                    .filter(|_| !a.records.iter().any(|r| r.rtype == e.question.rtype))
+                    .map(|r| format!(" (authority: {r})"))
+                    .unwrap_or_default();
                 if records.is_empty() {
-                    format!("{}{ad}", a.rcode)
+                    format!("{}{ad}{soa}", a.rcode)
                 } else {
-                    format!("{}{ad}: {}", a.rcode, records.join("; "))
+                    format!("{}{ad}: {}{soa}", a.rcode, records.join("; "))
                 }
             }
             Err(err) => format!("no answer: {err}"),
@@ -163,8 +214,15 @@ pub fn paste_findings(out: &mut String, findings: &[Finding], style: Style) {
     }
 }
 
-/// The readable report of a host name: each address's full report, or why none could be checked.
-pub fn host_report(host: &HostReport, elapsed_ms: u64, resolver: &str, style: Style) -> String {
+/// The readable report of a host name: each address's full report (with where to fix it, from
+/// `places` in the same order), or why none could be checked.
+pub fn host_report(
+    host: &HostReport,
+    places: &[WhereToFix],
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
     if let Some(problem) = host.problem() {
         return format!("{}\n", problem_line(&problem, host.verdict(), style));
     }
@@ -173,7 +231,7 @@ pub fn host_report(host: &HostReport, elapsed_ms: u64, resolver: &str, style: St
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&report(r, elapsed_ms, resolver, style));
+        out.push_str(&report(r, places.get(i), elapsed_ms, resolver, style));
     }
     out
 }

@@ -335,9 +335,15 @@ fn postfix_config_with_sender_address_verification() {
                 "text": "smtpd_sender_restrictions = permit_mynetworks, reject_unverified_sender",
                 "replacement": "smtpd_sender_restrictions = permit_mynetworks"}])
     );
-    // Neither an address nor a host name: no DNS check, only the paste's findings.
-    assert_eq!(keys(&j), ["elapsed_ms", "extracted", "findings", "verdict"]);
-    assert_eq!(ids(&j), ["sav-callout"]);
+    // Neither an address nor a host name: no DNS check, only the paste's findings, and the MTA
+    // the paste shows with where it turns callouts off.
+    assert_eq!(
+        keys(&j),
+        ["elapsed_ms", "extracted", "findings", "mta", "verdict"]
+    );
+    assert_eq!(ids(&j), ["sav-callout", "where-sav"]);
+    assert_eq!(j["mta"]["id"], "postfix");
+    assert_eq!(j["mta"]["source"], "guessed");
     let f = finding(&j, "sav-callout");
     assert_eq!(f["severity"], "warning");
     assert_eq!(
@@ -475,6 +481,7 @@ fn config_with_only_a_host_name_checks_every_address() {
             "extracted",
             "findings",
             "host",
+            "mta",
             "verdict"
         ]
     );
@@ -521,7 +528,7 @@ fn sav_beside_a_host_check() {
     assert_eq!(j["extracted"]["sav_lines"][0]["line"], 2);
     assert_eq!(j["host"], "mail.sendercheck.test");
     // The paste's findings are top-level; each address keeps its own.
-    assert_eq!(ids(&j), ["sav-callout"]);
+    assert_eq!(ids(&j), ["sav-callout", "where-sav"]);
     assert_eq!(j["addresses"][0]["findings"][0]["id"], "iprev-pass", "{j}");
     // As with an address, the DNS check decides the verdict.
     assert_eq!(j["verdict"], "pass");

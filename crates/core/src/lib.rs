@@ -32,6 +32,7 @@
 //! | [`finding`] | the [`Finding`](finding::Finding) type, the catalogue of every finding id, the rules they cite |
 //! | [`identity`] | the sending server's identity: FCrDNS (`iprev`), generic reverse names, the EHLO name, each with its findings |
 //! | [`domain`] | the sending domain: SPF (RFC 7208 `check_host()` with a trace), DMARC (RFC 9989 tree walk and record), DKIM keys, identifier alignment, MX and existence, the providers' requirements as data |
+//! | [`fix`] | where to make each fix: who runs the reverse zone, who hosts the forward zones, which MTA setting (data in `crates/core/data/`, outside the page's first load) |
 //! | [`report`] | a run's subject and outcome ([`Target`], [`Checked`]), the headline, JSON and Markdown |
 //! | [`paste`] | recognising pasted headers, logs and configs, and what only a paste can tell |
 
@@ -39,6 +40,7 @@ pub mod dns;
 pub mod domain;
 mod error;
 pub mod finding;
+pub mod fix;
 pub mod identity;
 pub mod paste;
 pub mod report;

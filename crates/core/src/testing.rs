@@ -50,6 +50,27 @@ pub fn mx(name: &str, preference: u16, exchange: &str) -> Record {
     )
 }
 
+/// An SOA record (RFC 1035 §3.3.13) with ordinary timers.
+pub fn soa(owner: &str, mname: &str, rname: &str) -> Record {
+    let soa = crate::dns::Soa {
+        mname: mname.into(),
+        rname: rname.into(),
+        serial: 1,
+        refresh: 3600,
+        retry: 600,
+        expire: 86400,
+        minimum: 300,
+    };
+    rec(owner, RecordType::Soa, RData::Soa(soa))
+}
+
+/// A negative answer (NODATA or NXDOMAIN) with `authority` in its authority section.
+pub fn negative(rcode: Rcode, authority: Vec<Record>) -> Answer {
+    let mut answer = Answer::new(rcode, vec![]);
+    answer.authority = authority;
+    answer
+}
+
 /// Answers from a table; NOERROR with no records for anything not in it.
 #[derive(Default, Clone)]
 pub struct FixedResolver {
@@ -82,6 +103,11 @@ impl FixedResolver {
         };
         self.answer(&rev, RecordType::Ptr, Rcode::NoError, vec![ptr(&rev, name)])
             .answer(name, rtype, Rcode::NoError, vec![forward])
+    }
+    /// A whole reply, authority section included.
+    pub fn with_answer(mut self, name: &str, rtype: RecordType, answer: Answer) -> Self {
+        self.table.insert((name.into(), rtype), Ok(answer));
+        self
     }
     pub fn error(mut self, name: &str, rtype: RecordType, err: ResolveError) -> Self {
         self.table.insert((name.into(), rtype), Err(err));

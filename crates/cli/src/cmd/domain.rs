@@ -86,7 +86,7 @@ pub fn print(
         writeln!(out, "{}", domain_json(domain, report, ms))?;
     } else {
         if let Some(r) = report {
-            write!(out, "{}", output::report(r, ms, resolver, style))?;
+            write!(out, "{}", output::report(r, None, ms, resolver, style))?;
             writeln!(out)?;
         }
         write!(out, "{}", output::domain(domain, style))?;

@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use sendercheck_core::report::host_json;
+use futures::future::join_all;
+use sendercheck_core::fix::{where_to_fix, MtaChoice};
+use sendercheck_core::report::host_json_with;
 use sendercheck_core::{check_host, parse_ip, DomainName, Verdict};
 
 use super::{client, timed, BadInput};
@@ -25,15 +27,21 @@ pub async fn run(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ver
     }
     let host = DomainName::parse(name).map_err(|e| BadInput(e.to_string()))?;
     let doh = client(&opts.common)?;
-    let (report, ms) = timed(check_host(&doh, host, opts.helo.as_deref())).await;
+    let mta: Option<MtaChoice> = opts.common.mta.map(Into::into);
+    let ((report, places), ms) = timed(async {
+        let report = check_host(&doh, host, opts.helo.as_deref()).await;
+        let places = join_all(report.reports.iter().map(|r| where_to_fix(&doh, r, mta))).await;
+        (report, places)
+    })
+    .await;
     let mut out = std::io::stdout().lock();
     if opts.common.json {
-        writeln!(out, "{}", host_json(&report, ms))?;
+        writeln!(out, "{}", host_json_with(&report, &places, mta, ms))?;
     } else {
         write!(
             out,
             "{}",
-            output::host_report(&report, ms, doh.endpoint().as_str(), style)
+            output::host_report(&report, &places, ms, doh.endpoint().as_str(), style)
         )?;
     }
     Ok(report.verdict())

@@ -5,7 +5,8 @@ use std::io::{BufRead, Write};
 use anyhow::Context;
 use futures::stream::{self, StreamExt};
 use sendercheck_core::dns::Cached;
-use sendercheck_core::report::report_json;
+use sendercheck_core::fix::where_to_fix;
+use sendercheck_core::report::report_json_with;
 use sendercheck_core::{check, parse_ip, Verdict};
 
 use super::{client, timed, BadInput};
@@ -31,15 +32,21 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         return super::domain::run(&args, &opts.common, style).await;
     }
     let doh = client(&opts.common)?;
-    let (report, ms) = timed(check(&doh, ip, opts.helo.as_deref())).await;
+    let mta = opts.common.mta.map(Into::into);
+    let ((report, place), ms) = timed(async {
+        let report = check(&doh, ip, opts.helo.as_deref()).await;
+        let place = where_to_fix(&doh, &report, mta).await;
+        (report, place)
+    })
+    .await;
     let mut out = std::io::stdout().lock();
     if opts.common.json {
-        writeln!(out, "{}", report_json(&report, ms))?;
+        writeln!(out, "{}", report_json_with(&report, &place, ms))?;
     } else {
         write!(
             out,
             "{}",
-            output::report(&report, ms, doh.endpoint().as_str(), style)
+            output::report(&report, Some(&place), ms, doh.endpoint().as_str(), style)
         )?;
     }
     Ok(report.verdict())
@@ -78,16 +85,29 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
     }
     let concurrency = opts.concurrency.clamp(1, 64);
     let helo = opts.helo.as_deref();
+    let mta = opts.common.mta.map(Into::into);
+    let json = opts.common.json;
     let doh = &doh;
+    // Where to fix it goes only into the JSON: the readable batch prints one line per address.
     let mut results = stream::iter(addresses)
-        .map(|ip| timed(check(doh, ip, helo)))
+        .map(|ip| {
+            timed(async move {
+                let report = check(doh, ip, helo).await;
+                let place = if json {
+                    Some(where_to_fix(doh, &report, mta).await)
+                } else {
+                    None
+                };
+                (report, place)
+            })
+        })
         .buffered(concurrency);
     let mut verdict = Verdict::Pass;
     let mut out = std::io::stdout().lock();
-    while let Some((report, ms)) = results.next().await {
+    while let Some(((report, place), ms)) = results.next().await {
         verdict = verdict.max(report.verdict());
-        if opts.common.json {
-            writeln!(out, "{}", report_json(&report, ms))?;
+        if let Some(place) = &place {
+            writeln!(out, "{}", report_json_with(&report, place, ms))?;
         } else {
             writeln!(out, "{}", output::verdict_line(&report, style))?;
         }

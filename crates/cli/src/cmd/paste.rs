@@ -4,6 +4,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
+use sendercheck_core::finding::most_severe_first;
+use sendercheck_core::fix::where_to_fix_paste;
 use sendercheck_core::paste::{self, MAX_PASTE};
 use sendercheck_core::{Checked, Verdict};
 
@@ -61,12 +63,20 @@ pub async fn run(
     }
     drop(text);
     let doh = client(opts)?;
-    let (report, ms) = timed(paste::check_paste(&doh, extracted)).await;
+    let ((report, place), ms) = timed(async {
+        let report = paste::check_paste(&doh, extracted).await;
+        let place = where_to_fix_paste(&doh, &report, opts.mta).await;
+        (report, place)
+    })
+    .await;
     let mut out = std::io::stdout().lock();
     if opts.json {
-        writeln!(out, "{}", paste::paste_json(&report, ms))?;
+        writeln!(out, "{}", paste::paste_json_with(&report, &place, ms))?;
         return Ok(report.verdict());
     }
+    let mut own = report.findings.clone();
+    own.extend(place.findings.iter().cloned());
+    let own = most_severe_first(own);
     let resolver = doh.endpoint().as_str();
     let mut page = crate::extracted::block(&report.extracted, style);
     page.push('\n');
@@ -74,15 +84,16 @@ pub async fn run(
         Some(Checked::Ip(r)) => {
             page.push_str(&output::report_with(
                 r,
-                &report.findings,
+                place.places.first(),
+                &own,
                 ms,
                 resolver,
                 style,
             ));
         }
         Some(Checked::Host(h)) => {
-            page.push_str(&output::host_report(h, ms, resolver, style));
-            output::paste_findings(&mut page, &report.findings, style);
+            page.push_str(&output::host_report(h, &place.places, ms, resolver, style));
+            output::paste_findings(&mut page, &own, style);
         }
         None => {
             let why = match &report.extracted.helo {
@@ -93,7 +104,7 @@ pub async fn run(
             };
             page.push_str(&output::problem_line(&why, report.verdict(), style));
             page.push('\n');
-            for f in &report.findings {
+            for f in &own {
                 output::finding(&mut page, f, style);
             }
         }

@@ -7,7 +7,9 @@
 //! delegation is a CNAME in the reverse tree, and a PTR name can itself be an alias. The walk is
 //! bounded ([`MAX_CNAME_HOPS`] aliases, [`MAX_QUERIES`] questions) and detects loops.
 
-use super::{Answer, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver};
+use super::{
+    in_zone, Answer, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver,
+};
 
 /// Most aliases followed in one lookup (BIND's and Unbound's limits are in the same range).
 pub const MAX_CNAME_HOPS: usize = 8;
@@ -153,6 +155,15 @@ fn walk(
     }
 }
 
+/// True when the answer's authority section holds the SOA of a zone that contains `name`: a
+/// NODATA answer about `name` itself (RFC 2308 §2.2).
+fn nodata_at(answer: &Answer, name: &str) -> bool {
+    answer
+        .authority
+        .iter()
+        .any(|r| r.rtype == RecordType::Soa && in_zone(name, &r.name))
+}
+
 /// Looks up `name`/`rtype`, following CNAMEs within the answer and, when needed, with new questions.
 pub async fn lookup<R: Resolver>(resolver: &R, name: DomainName, rtype: RecordType) -> Lookup {
     let question = Question::new(name, rtype);
@@ -196,6 +207,9 @@ pub async fn lookup<R: Resolver>(resolver: &R, name: DomainName, rtype: RecordTy
             Walk::NoRecords => Outcome::NoData,
             // RFC 6604 §3: with a CNAME in the answer, the rcode speaks of the last name in the chain.
             Walk::Dangling(_) if answer.rcode == Rcode::NxDomain => Outcome::NxDomain,
+            // RFC 2308 §2.2: NODATA at the end of the chain carries the SOA of the zone that holds
+            // it, so the server reached the last name and found nothing there: no need to ask again.
+            Walk::Dangling(target) if nodata_at(&answer, &target) => Outcome::NoData,
             Walk::Dangling(target) => {
                 debug_assert!(lookup.chain.len() > followed_before);
                 if lookup.exchanges.len() >= MAX_QUERIES {
@@ -218,7 +232,7 @@ pub async fn lookup<R: Resolver>(resolver: &R, name: DomainName, rtype: RecordTy
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{a, cname, ptr, FixedResolver};
+    use crate::testing::{a, cname, negative, ptr, soa, FixedResolver};
     use futures::executor::block_on;
 
     fn name(s: &str) -> DomainName {
@@ -269,6 +283,34 @@ mod tests {
             Outcome::Found(vec![RData::Ptr("classless.example".into())])
         );
         assert_eq!(l.chain, vec!["70.64/26.2.0.192.in-addr.arpa"]);
+        assert_eq!(l.exchanges.len(), 2);
+    }
+
+    /// A resolver that chased the alias and found nothing at its end says so with the SOA of the
+    /// target's zone (RFC 2308 §2.2): that is NODATA, not an alias left for us to chase.
+    #[test]
+    fn nodata_at_the_end_of_an_alias_is_not_asked_again() {
+        let answer = |authority| {
+            let mut a = negative(Rcode::NoError, authority);
+            a.records = vec![cname("alias.example", "real.example.net")];
+            a
+        };
+        let r = FixedResolver::new()
+            .with_answer(
+                "alias.example",
+                RecordType::A,
+                answer(vec![soa("example.net", "ns.example.net", "h.example.net")]),
+            )
+            .with_answer(
+                "alias.example",
+                RecordType::Aaaa,
+                // The SOA of another zone says nothing about the target.
+                answer(vec![soa("example.org", "ns.example.org", "h.example.org")]),
+            );
+        let l = block_on(lookup(&r, name("alias.example"), RecordType::A));
+        assert_eq!((l.outcome, l.exchanges.len()), (Outcome::NoData, 1));
+        assert_eq!(l.chain, vec!["real.example.net"]);
+        let l = block_on(lookup(&r, name("alias.example"), RecordType::Aaaa));
         assert_eq!(l.exchanges.len(), 2);
     }
 

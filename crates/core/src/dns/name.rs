@@ -161,6 +161,15 @@ fn syntax_problem(name: &str) -> Option<String> {
     None
 }
 
+/// True when `name` is `zone` or below it, label by label (`mail.example.com` is in
+/// `example.com`; `mail.myexample.com` is not). Both in canonical text form.
+pub(crate) fn in_zone(name: &str, zone: &str) -> bool {
+    name == zone
+        || name
+            .strip_suffix(zone)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
 /// Caps text quoted back in an error message so a huge paste does not become a huge message.
 pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 80;

@@ -222,6 +222,18 @@ catalogue! {
     RecommendationsUnmet = "recommendations-unmet", Requirements, Info, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
     /// Every requirement of a provider that could be checked is met.
     RequirementsMet = "requirements-met", Requirements, Ok, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+
+    // Where to fix it (fix/): who runs the reverse zone, who hosts the forward zone, which MTA
+    // setting. Built outside the page's first load, from the data in crates/core/data/.
+
+    /// Who runs the reverse zone, and how the PTR is set there.
+    WhereReverseZone = "where-reverse-zone", Where, Info, [RFC1035_SOA, RFC2308_SOA, RFC1912_PTR];
+    /// Who hosts the zone of a name that needs an address record, and how it is added there.
+    WhereForwardZone = "where-forward-zone", Where, Info, [RFC1035_SOA, RFC2308_SOA];
+    /// The user's MTA's setting for the EHLO name.
+    WhereMta = "where-mta", Where, Info, [RFC5321_EHLO];
+    /// The user's MTA's setting for Sender Address Verification.
+    WhereSav = "where-sav", Where, Info, [POSTFIX_SAV, EXIM_CALLOUT];
 }
 
 impl FindingId {

@@ -72,11 +72,14 @@ pub enum Area {
     Mx,
     /// The mailbox providers' published requirements, judged from the other checks.
     Requirements,
+    /// Where to make a fix: who runs the reverse zone, who hosts the forward zone, which MTA
+    /// setting.
+    Where,
 }
 
 impl Area {
     /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`, `dmarc`,
-    /// `dkim`, `alignment`, `mx`, `requirements`), as in JSON and the page's `data-check`.
+    /// `dkim`, `alignment`, `mx`, `requirements`, `where`), as in JSON and the page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -91,6 +94,7 @@ impl Area {
             Area::Alignment => "alignment",
             Area::Mx => "mx",
             Area::Requirements => "requirements",
+            Area::Where => "where",
         }
     }
 }

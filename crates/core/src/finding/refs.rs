@@ -266,3 +266,17 @@ pub const FASTMAIL_AUTH: Reference = Reference {
     title: "Fastmail sender authentication",
     url: "https://www.fastmail.help/hc/en-us/articles/1500000280461-Sender-authentication",
 };
+
+// Where to fix (fix/): who runs a zone.
+
+/// RFC 1035 §3.3.13: the SOA record, whose MNAME and RNAME name a zone's primary server and its
+/// contact.
+pub const RFC1035_SOA: Reference = Reference {
+    title: "RFC 1035 §3.3.13 (SOA)",
+    url: "https://www.rfc-editor.org/rfc/rfc1035#section-3.3.13",
+};
+/// RFC 2308 §3: negative answers carry the SOA of the zone, which names the zone of any name.
+pub const RFC2308_SOA: Reference = Reference {
+    title: "RFC 2308 §3",
+    url: "https://www.rfc-editor.org/rfc/rfc2308#section-3",
+};

@@ -11,7 +11,9 @@ use std::net::IpAddr;
 
 use super::fix::{address_record, best_name, helo_settings, ptr_record};
 use super::iprev::{Iprev, IprevResult};
-use crate::dns::{forward_type, lookup, shorten, DomainName, Lookup, Outcome, Resolver};
+use crate::dns::{
+    forward_type, lookup, shorten, zone_of, DomainName, Lookup, Outcome, Resolver, ZoneFacts,
+};
 use crate::finding::{Finding, FindingId};
 
 /// RFC 5321 §4.5.3.1.2: a domain is at most 255 octets.
@@ -273,12 +275,28 @@ pub struct HeloCheck {
     pub resolves_to_ip: Option<bool>,
     /// The result.
     pub result: HeloResult,
+    /// The SOA lookup of the name, asked beside its forward lookup (only for a fully-qualified
+    /// name; see [`zone_of_helo`]).
+    pub soa: Option<Lookup>,
+    /// The zone that holds the name, from its SOA: where its address record is published.
+    pub zone: Option<ZoneFacts>,
 }
 
 /// Looks up the EHLO name's own address records (A for an IPv4 sender, AAAA for IPv6), if it is a name.
 pub async fn forward_of_helo<R: Resolver>(resolver: &R, helo: &Helo, ip: IpAddr) -> Option<Lookup> {
     match &helo.domain {
         Some(name) => Some(lookup(resolver, name.clone(), forward_type(ip)).await),
+        None => None,
+    }
+}
+
+/// Asks the SOA of the EHLO name, if it is a name: its zone, for the where-to-fix advice.
+pub async fn zone_of_helo<R: Resolver>(
+    resolver: &R,
+    helo: &Helo,
+) -> Option<(Lookup, Option<ZoneFacts>)> {
+    match &helo.domain {
+        Some(name) => Some(zone_of(resolver, name.clone()).await),
         None => None,
     }
 }
@@ -307,6 +325,8 @@ pub fn judge_helo(helo: Helo, forward: Option<Lookup>, iprev: &Iprev) -> HeloChe
         matches_ptr,
         resolves_to_ip,
         result,
+        soa: None,
+        zone: None,
     }
 }
 

@@ -6,6 +6,11 @@
 //! [`IpAddr`] value. Every PTR name is checked, as Exim does (`host_lookup` walks all of them);
 //! Postfix uses only one, so more than one PTR gets a warning elsewhere.
 //!
+//! Beside each of these questions goes the SOA question of the same name ([`zone_of`]): the reverse
+//! zone's SOA names who runs it, and a PTR name's SOA names the zone where its address record is
+//! published. They ride along in the same rounds, so they cost no waiting; the where-to-fix advice
+//! (`crate::fix`) reads them, the verdict never does.
+//!
 //! RFC 8601 §3 results:
 //! - `pass`: some PTR name's forward lookup contains the address;
 //! - `fail`: PTR names exist but none confirms (mismatch, forward NXDOMAIN or NODATA);
@@ -15,13 +20,14 @@
 
 use std::net::IpAddr;
 
-use futures::future::join_all;
+use futures::future::{join, join_all};
 
 use super::fix::{address_record, best_name, ptr_record};
 use super::generic::{self, GenericVerdict};
 use super::helo::HeloCheck;
 use crate::dns::{
-    forward_type, lookup, reverse_name, DomainName, Lookup, Outcome, RData, RecordType, Resolver,
+    forward_type, lookup, reverse_name, zone_of, DomainName, Lookup, Outcome, RData, RecordType,
+    Resolver, ZoneFacts,
 };
 use crate::finding::{Finding, FindingId};
 
@@ -69,6 +75,10 @@ pub struct PtrName {
     pub confirmed: bool,
     /// The generic-rDNS verdict on this name.
     pub generic: GenericVerdict,
+    /// The SOA lookup of the name, asked beside the forward lookup (`None` when not made).
+    pub soa: Option<Lookup>,
+    /// The zone that holds the name, from its SOA.
+    pub zone: Option<ZoneFacts>,
 }
 
 impl PtrName {
@@ -93,6 +103,10 @@ pub struct Iprev {
     pub ip: IpAddr,
     /// The PTR lookup.
     pub reverse: Lookup,
+    /// The SOA lookup of the reverse name, asked beside the PTR lookup.
+    pub reverse_soa: Lookup,
+    /// The reverse zone (following RFC 2317 aliases), from its SOA: who runs it.
+    pub reverse_zone: Option<ZoneFacts>,
     /// Every PTR name found (up to [`MAX_PTR_NAMES`] checked), in answer order, without duplicates.
     pub names: Vec<PtrName>,
     /// PTR names found but not checked because there were more than [`MAX_PTR_NAMES`].
@@ -140,16 +154,32 @@ impl Iprev {
         forward_type(self.ip)
     }
 
-    /// Every lookup made, in order: the PTR lookup, then each forward lookup.
+    /// Every lookup the verdict rests on, in order: the PTR lookup, then each forward lookup.
     pub fn lookups(&self) -> impl Iterator<Item = &Lookup> {
         std::iter::once(&self.reverse).chain(self.names.iter().filter_map(|n| n.forward.as_ref()))
     }
+
+    /// Every lookup made, in order: the PTR and reverse SOA lookups, then each name's forward and
+    /// SOA lookups.
+    pub fn all_lookups(&self) -> impl Iterator<Item = &Lookup> {
+        [&self.reverse, &self.reverse_soa].into_iter().chain(
+            self.names
+                .iter()
+                .flat_map(|n| n.forward.iter().chain(n.soa.iter())),
+        )
+    }
 }
 
-/// Runs the FCrDNS evaluation: one PTR lookup, then all forward lookups at once.
+/// Runs the FCrDNS evaluation: one PTR lookup (with the reverse name's SOA beside it), then all
+/// forward lookups at once (each with its name's SOA).
 pub async fn check_iprev<R: Resolver>(resolver: &R, ip: IpAddr) -> Iprev {
     let ip = crate::dns::canonical(ip);
-    let reverse = lookup(resolver, reverse_name(ip), RecordType::Ptr).await;
+    let rev = reverse_name(ip);
+    let (reverse, (reverse_soa, reverse_zone)) = join(
+        lookup(resolver, rev.clone(), RecordType::Ptr),
+        zone_of(resolver, rev),
+    )
+    .await;
     let mut targets: Vec<String> = Vec::new();
     if let Outcome::Found(data) = &reverse.outcome {
         for d in data {
@@ -172,6 +202,8 @@ pub async fn check_iprev<R: Resolver>(resolver: &R, ip: IpAddr) -> Iprev {
     Iprev {
         ip,
         reverse,
+        reverse_soa,
+        reverse_zone,
         names,
         unchecked,
         result,
@@ -194,7 +226,11 @@ async fn check_name<R: Resolver>(
     match parsed {
         Ok(name) => {
             let generic = generic::classify(name.as_str(), ip);
-            let forward = lookup(resolver, name, rtype).await;
+            let (forward, (soa, zone)) = join(
+                lookup(resolver, name.clone(), rtype),
+                zone_of(resolver, name),
+            )
+            .await;
             let confirmed = forward.addresses().contains(&ip);
             PtrName {
                 name: target,
@@ -202,6 +238,8 @@ async fn check_name<R: Resolver>(
                 forward: Some(forward),
                 confirmed,
                 generic,
+                soa: Some(soa),
+                zone,
             }
         }
         Err(err) => PtrName {
@@ -214,6 +252,8 @@ async fn check_name<R: Resolver>(
             problem: Some(err.to_string()),
             forward: None,
             confirmed: false,
+            soa: None,
+            zone: None,
         },
     }
 }
@@ -570,6 +610,7 @@ mod tests {
         assert_eq!(i.names.len(), MAX_PTR_NAMES);
         assert_eq!(i.unchecked.len(), 5);
         assert_eq!(i.ptr().len(), 15);
-        assert_eq!(r.asked.borrow().len(), 1 + MAX_PTR_NAMES);
+        // The PTR and the reverse SOA, then each name's address and SOA.
+        assert_eq!(r.asked.borrow().len(), 2 + 2 * MAX_PTR_NAMES);
     }
 }

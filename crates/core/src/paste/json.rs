@@ -44,6 +44,7 @@ use super::{Extracted, Format, HopRole, SavLine, Sender, Setting};
 use crate::domain::check::DomainJson;
 use crate::domain::requirements::Judged;
 use crate::finding::{most_severe_first, Finding};
+use crate::fix::{MtaJson, PasteWhere};
 use crate::report::json::{value, HostJson, QueryJson, ReportJson};
 use crate::report::{Checked, Verdict};
 
@@ -60,6 +61,8 @@ struct PasteJson<'a> {
 
 #[derive(Serialize)]
 #[serde(untagged)]
+// Built once per paste and serialised at once.
+#[allow(clippy::large_enum_variant)]
 enum CheckedJson<'a> {
     Ip(ReportJson<'a>),
     Host(HostJson<'a>),
@@ -67,6 +70,8 @@ enum CheckedJson<'a> {
         verdict: Verdict,
         findings: Vec<Finding>,
         elapsed_ms: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mta: Option<MtaJson>,
     },
 }
 
@@ -180,6 +185,16 @@ impl<'a> ExtractedJson<'a> {
 
 /// The paste check as JSON; `elapsed_ms` is the wall time the caller measured.
 pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
+    json(p, None, elapsed_ms)
+}
+
+/// The paste check as JSON with where to fix it: the places of each address checked, the MTA,
+/// and the `where-*` findings among `findings` (see `report::json` for the added fields).
+pub fn paste_json_with(p: &PasteReport, place: &PasteWhere, elapsed_ms: u64) -> Value {
+    json(p, Some(place), elapsed_ms)
+}
+
+fn json(p: &PasteReport, place: Option<&PasteWhere>, elapsed_ms: u64) -> Value {
     let verdict = p.verdict();
     let mut findings: Vec<Finding> = match &p.checked {
         Some(Checked::Ip(r)) => r.findings.clone(),
@@ -189,10 +204,21 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
     if let Some(d) = &p.domain {
         findings.extend(d.findings.iter().cloned());
     }
+    if let Some(w) = place {
+        if let (Some(Checked::Ip(_)), Some(first)) = (&p.checked, w.places.first()) {
+            findings.extend(first.findings.iter().cloned());
+        }
+        findings.extend(w.findings.iter().cloned());
+    }
     let findings = most_severe_first(findings);
+    let places = place.map_or(&[][..], |w| &w.places[..]);
+    let mta = place.and_then(|w| w.mta);
     let checked = match &p.checked {
         Some(Checked::Ip(r)) => {
             let mut json = ReportJson::new(r, elapsed_ms);
+            if let Some(first) = places.first() {
+                json = json.with_where(first);
+            }
             json.verdict = verdict;
             json.findings = Cow::Owned(findings);
             if let Some(d) = &p.domain {
@@ -202,7 +228,7 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
             CheckedJson::Ip(json)
         }
         Some(Checked::Host(h)) => {
-            let mut json = HostJson::new(h, elapsed_ms);
+            let mut json = HostJson::new(h, elapsed_ms).with_where(places, mta);
             json.verdict = verdict;
             json.findings = Some(findings);
             CheckedJson::Host(json)
@@ -211,6 +237,7 @@ pub fn paste_json(p: &PasteReport, elapsed_ms: u64) -> Value {
             verdict,
             findings,
             elapsed_ms,
+            mta: mta.map(MtaJson::from),
         },
     };
     value(PasteJson {

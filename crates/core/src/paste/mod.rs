@@ -42,7 +42,7 @@ use serde::Serialize;
 pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
-pub use json::paste_json;
+pub use json::{paste_json, paste_json_with};
 pub use received::parse_received;
 pub use run::{check_paste, domain_input, target, PasteReport};
 pub use sender::{DkimId, Sender};

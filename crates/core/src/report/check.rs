@@ -2,17 +2,20 @@
 //!
 //! Questions that do not depend on each other go out together: the PTR query and the EHLO name's
 //! forward query start at once, then the forward queries of all PTR names start at once, through
-//! the run's answer cache ([`Cached`]). A full check therefore waits for two round trips on its
+//! the run's answer cache ([`Cached`]). Each of these names' SOA question rides along in the same
+//! round (the reverse zone and the zones of the PTR and EHLO names, for the where-to-fix advice). A full check therefore waits for two round trips on its
 //! critical path, one when the EHLO name is a PTR name (its forward answer is the one the PTR name
 //! needs), three only when an alias chain must be chased with a new question.
 
 use std::net::IpAddr;
 
-use futures::future::join;
+use futures::future::join3;
 
 use crate::dns::{canonical, Cached, Exchange, Resolver};
 use crate::finding::Finding;
-use crate::identity::helo::{forward_of_helo, judge_helo, parse_helo, HeloCheck, HeloResult};
+use crate::identity::helo::{
+    forward_of_helo, judge_helo, parse_helo, zone_of_helo, HeloCheck, HeloResult,
+};
 use crate::identity::iprev::{check_iprev, Iprev, IprevResult};
 
 /// The overall verdict of a report or a set of reports; it orders as pass < temperror < fail, and
@@ -78,11 +81,14 @@ impl Report {
     /// were made (a question two lookups shared, such as the EHLO name's forward lookup when it is
     /// a PTR name, is listed once).
     pub fn exchanges(&self) -> Vec<&Exchange> {
-        let helo = self.helo.iter().filter_map(|h| h.forward.as_ref());
+        let helo = self
+            .helo
+            .iter()
+            .flat_map(|h| h.forward.iter().chain(h.soa.iter()));
         let mut out: Vec<&Exchange> = Vec::new();
         for e in self
             .iprev
-            .lookups()
+            .all_lookups()
             .chain(helo)
             .flat_map(|l| l.exchanges.iter())
         {
@@ -133,8 +139,22 @@ pub(crate) async fn check_cached<R: Resolver>(
             None => None,
         }
     };
-    let (iprev, helo_forward) = join(check_iprev(resolver, ip), helo_forward).await;
-    let helo = helo.map(|h| judge_helo(h, helo_forward, &iprev));
+    let helo_zone = async {
+        match &helo {
+            Some(h) => zone_of_helo(resolver, h).await,
+            None => None,
+        }
+    };
+    let (iprev, helo_forward, helo_zone) =
+        join3(check_iprev(resolver, ip), helo_forward, helo_zone).await;
+    let helo = helo.map(|h| {
+        let mut judged = judge_helo(h, helo_forward, &iprev);
+        if let Some((soa, zone)) = helo_zone {
+            judged.soa = Some(soa);
+            judged.zone = zone;
+        }
+        judged
+    });
     let findings = crate::identity::findings(&iprev, helo.as_ref());
     Report {
         ip,
@@ -151,14 +171,30 @@ mod tests {
     use crate::dns::{Rcode, RecordType};
     use crate::identity::helo::HeloKind;
     use crate::report::headline;
-    use crate::testing::{a, FixedResolver, RoundTrips};
+    use crate::testing::{a, negative, soa, FixedResolver, RoundTrips};
     use futures::executor::block_on;
 
     const REV: &str = "10.2.0.192.in-addr.arpa";
 
     fn testbed() -> FixedResolver {
+        let rev_soa = soa(
+            "2.0.192.in-addr.arpa",
+            "ns1.digitalocean.com",
+            "hostmaster.digitalocean.com",
+        );
+        let fwd_soa = soa("example.com", "ada.ns.cloudflare.com", "dns.cloudflare.com");
         FixedResolver::new()
             .ptr_and_address("192.0.2.10", "mail.example.com", "192.0.2.10")
+            .with_answer(
+                REV,
+                RecordType::Soa,
+                negative(Rcode::NoError, vec![rev_soa]),
+            )
+            .with_answer(
+                "mail.example.com",
+                RecordType::Soa,
+                negative(Rcode::NoError, vec![fwd_soa]),
+            )
             .answer(
                 "other.example.com",
                 RecordType::A,
@@ -181,7 +217,8 @@ mod tests {
         let ip = parse_ip("192.0.2.10").unwrap();
         let (report, rounds) = rt.run(check(&rt, ip, Some("EHLO other.example.com")));
         assert_eq!(rounds, 2);
-        assert_eq!(report.exchanges().len(), 3);
+        // PTR, A of each name, and the SOA of the reverse name and of each name.
+        assert_eq!(report.exchanges().len(), 6);
     }
 
     /// The EHLO name's forward question is the one the PTR name needs, so the cache answers the
@@ -199,8 +236,18 @@ mod tests {
             let (report, rounds) = rt.run(check(&rt, ip, Some(helo)));
             assert_eq!(rounds, 1, "{helo}");
             assert_eq!(report.verdict(), Verdict::Pass, "{helo}");
-            // PTR and the A question, each asked once.
-            assert_eq!(report.exchanges().len(), 2, "{helo}");
+            // PTR, the A question and the two SOA questions, each asked once.
+            assert_eq!(report.exchanges().len(), 4, "{helo}");
+            assert_eq!(rt.sent(), 4, "{helo}");
+            // The zones came with them: who runs the reverse zone, where the name lives.
+            let zone = report.iprev.reverse_zone.as_ref().unwrap();
+            assert_eq!(
+                (zone.apex.as_str(), zone.primary_ns.as_str()),
+                ("2.0.192.in-addr.arpa", "ns1.digitalocean.com")
+            );
+            let helo_zone = report.helo.as_ref().unwrap().zone.as_ref().unwrap();
+            assert_eq!(helo_zone.apex, "example.com");
+            assert_eq!(report.iprev.names[0].zone.as_ref(), Some(helo_zone));
         }
         // Without an EHLO name the forward lookup waits for the PTR answer.
         let rt = RoundTrips::new(testbed());

@@ -137,8 +137,9 @@ mod tests {
         ));
         assert_eq!(h.verdict(), Verdict::Pass);
         assert_eq!(rounds, 2);
-        // Three questions in all: A and AAAA of the host, and the PTR.
-        assert_eq!(rt.sent(), 3);
+        // Five questions in all: A and AAAA of the host, the PTR, and the SOA of the reverse name
+        // and of the host name (the zones, for the where-to-fix advice).
+        assert_eq!(rt.sent(), 5);
     }
 
     #[test]

@@ -12,7 +12,15 @@
 //!  "elapsed_ms": 41}
 //! ```
 //!
-//! `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
+//! With where-to-fix ([`crate::fix::where_to_fix`], through [`report_json_with`]), the report also
+//! has `reverse_zone` (`{"name", "zone", "primary_ns", "rname", "ns": […], "classless",
+//! "operator": {"id", "name", "url", "kind", "matched_by", "matched", "certain"} | null}` or
+//! `null`), `forward_zones` (`[{"name", "zone", "primary_ns", "rname", "ns", "operator"}]`, one
+//! per PTR and EHLO name), `mta` (`{"id", "name", "url", "source"}`, when known), the `where-*`
+//! findings among `findings`, and the NS questions among `queries`.
+//!
+//! A query's `authority` (the authority section: the zone's SOA in a negative answer) is present
+//! only when not empty. `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
 //! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
 //! `rcode`/`ad`/`answers`. Fields are only ever added, never renamed.
 
@@ -27,6 +35,7 @@ use crate::dns::{Exchange, Rcode, Record, RecordType};
 use crate::domain::check::{DomainJson, DomainReport};
 use crate::domain::requirements::Judged;
 use crate::finding::{most_severe_first, Finding};
+use crate::fix::{MtaChoice, MtaJson, WhereJson, WhereToFix};
 use crate::identity::helo::{HeloKind, HeloResult};
 use crate::identity::iprev::IprevResult;
 
@@ -41,6 +50,9 @@ pub(crate) struct ReportJson<'a> {
     pub(crate) findings: Cow<'a, [Finding]>,
     pub(crate) queries: Vec<QueryJson<'a>>,
     elapsed_ms: u64,
+    /// Where to fix it: `reverse_zone`, `forward_zones`, `mta`.
+    #[serde(flatten)]
+    place: Option<WhereJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -71,20 +83,30 @@ pub(crate) struct QueryJson<'a> {
     ad: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     answers: Option<&'a [Record]>,
+    /// The authority section, when not empty: the zone's SOA of a negative answer.
+    #[serde(skip_serializing_if = "<[Record]>::is_empty")]
+    authority: &'a [Record],
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
 
+impl QueryJson<'_> {
+    fn is(&self, e: &Exchange) -> bool {
+        self.name == e.question.name.as_str() && self.rtype == e.question.rtype
+    }
+}
+
 impl<'a> From<&'a Exchange> for QueryJson<'a> {
     fn from(e: &'a Exchange) -> Self {
-        let (rcode, ad, answers, error) = match &e.result {
+        let (rcode, ad, answers, authority, error) = match &e.result {
             Ok(a) => (
                 Some(a.rcode),
                 Some(a.authenticated),
                 Some(a.records.as_slice()),
+                a.authority.as_slice(),
                 None,
             ),
-            Err(err) => (None, None, None, Some(err.to_string())),
+            Err(err) => (None, None, None, &[][..], Some(err.to_string())),
         };
         QueryJson {
             name: e.question.name.as_str(),
@@ -92,6 +114,7 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
             rcode,
             ad,
             answers,
+            authority,
             error,
         }
     }
@@ -109,6 +132,9 @@ pub(crate) struct HostJson<'a> {
     /// Only in a paste's JSON: the paste's findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) findings: Option<Vec<Finding>>,
+    /// The MTA the where-to-fix advice is for, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) mta: Option<MtaJson>,
 }
 
 impl<'a> ReportJson<'a> {
@@ -136,7 +162,23 @@ impl<'a> ReportJson<'a> {
                 .map(QueryJson::from)
                 .collect(),
             elapsed_ms,
+            place: None,
         }
+    }
+
+    /// The same report with where to fix it: its places, its findings among the report's (most
+    /// severe first) and its NS questions after the report's.
+    pub(crate) fn with_where(mut self, w: &'a WhereToFix) -> Self {
+        let mut findings = self.findings.into_owned();
+        findings.extend(w.findings.iter().cloned());
+        self.findings = Cow::Owned(most_severe_first(findings));
+        for e in &w.exchanges {
+            if !self.queries.iter().any(|q| q.is(e)) {
+                self.queries.push(QueryJson::from(e));
+            }
+        }
+        self.place = Some(WhereJson::from(w));
+        self
     }
 }
 
@@ -165,13 +207,44 @@ impl<'a> HostJson<'a> {
             elapsed_ms,
             error: report.problem(),
             findings: None,
+            mta: None,
         }
+    }
+
+    /// The same host check with where to fix each address (`places` in the order of the
+    /// addresses; missing ones are left out).
+    pub(crate) fn with_where(mut self, places: &'a [WhereToFix], mta: Option<MtaChoice>) -> Self {
+        self.addresses = std::mem::take(&mut self.addresses)
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| match places.get(i) {
+                Some(w) => a.with_where(w),
+                None => a,
+            })
+            .collect();
+        self.mta = mta.map(MtaJson::from);
+        self
     }
 }
 
 /// The report as a JSON value; `elapsed_ms` is the wall time the caller measured.
 pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
     value(ReportJson::new(report, elapsed_ms))
+}
+
+/// The report with where to fix it (see the module docs for the added fields).
+pub fn report_json_with(report: &Report, place: &WhereToFix, elapsed_ms: u64) -> serde_json::Value {
+    value(ReportJson::new(report, elapsed_ms).with_where(place))
+}
+
+/// A host check with where to fix each address, `places` in the order of `report.reports`.
+pub fn host_json_with(
+    report: &HostReport,
+    places: &[WhereToFix],
+    mta: Option<MtaChoice>,
+    elapsed_ms: u64,
+) -> serde_json::Value {
+    value(HostJson::new(report, elapsed_ms).with_where(places, mta))
 }
 
 #[derive(Serialize)]
@@ -285,7 +358,120 @@ mod tests {
         }
         assert_eq!(j["queries"][0]["type"], "PTR");
         assert_eq!(j["queries"][0]["answers"][0]["data"], "mail.example.com");
-        // PTR, and `mail.example.com A` once: the EHLO name's forward lookup is the PTR name's.
-        assert_eq!(j["queries"].as_array().unwrap().len(), 2);
+        // PTR, `mail.example.com A` once (the EHLO name's forward lookup is the PTR name's), and
+        // the SOA of each name once.
+        let asked: Vec<String> = j["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                format!(
+                    "{} {}",
+                    q["name"].as_str().unwrap(),
+                    q["type"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                "10.2.0.192.in-addr.arpa PTR",
+                "10.2.0.192.in-addr.arpa SOA",
+                "mail.example.com A",
+                "mail.example.com SOA"
+            ]
+        );
+    }
+
+    #[test]
+    fn schema_with_where_to_fix() {
+        use crate::dns::{RData, Rcode, RecordType};
+        use crate::fix::{where_to_fix, Mta};
+        use crate::testing::{negative, rec, soa};
+        let rev = "20.2.0.192.in-addr.arpa";
+        let r = FixedResolver::new()
+            .answer(rev, RecordType::Ptr, Rcode::NxDomain, vec![])
+            .with_answer(
+                rev,
+                RecordType::Soa,
+                negative(
+                    Rcode::NxDomain,
+                    vec![soa(
+                        "2.0.192.in-addr.arpa",
+                        "ns1.digitalocean.com",
+                        "h.example.net",
+                    )],
+                ),
+            )
+            .answer(
+                "2.0.192.in-addr.arpa",
+                RecordType::Ns,
+                Rcode::NoError,
+                vec![rec(
+                    "2.0.192.in-addr.arpa",
+                    RecordType::Ns,
+                    RData::Ns("ns1.digitalocean.com".into()),
+                )],
+            );
+        let ip = parse_ip("192.0.2.20").unwrap();
+        let report = block_on(check(&r, ip, Some("EHLO localhost")));
+        let place = block_on(where_to_fix(&r, &report, Some(Mta::Postfix.into())));
+        let j = report_json_with(&report, &place, 3);
+        assert_eq!(
+            j["reverse_zone"],
+            serde_json::json!({
+                "name": rev, "zone": "2.0.192.in-addr.arpa", "primary_ns": "ns1.digitalocean.com",
+                "rname": "h.example.net", "ns": ["ns1.digitalocean.com"], "classless": false,
+                "operator": {"id": "digitalocean", "name": "DigitalOcean", "kind": "cloud",
+                             "url": "https://docs.digitalocean.com/glossary/ptr-record/",
+                             "matched_by": "ns", "matched": "ns1.digitalocean.com", "certain": true}})
+        );
+        assert_eq!(j["forward_zones"], serde_json::json!([]));
+        assert_eq!(j["mta"]["id"], "postfix");
+        assert_eq!(j["mta"]["source"], "given");
+        let ids: Vec<&str> = j["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap())
+            .collect();
+        // Most severe first: the where-to-fix findings (info) come after the errors.
+        assert_eq!(
+            ids,
+            [
+                "iprev-no-ptr",
+                "helo-invalid",
+                "where-reverse-zone",
+                "where-mta"
+            ]
+        );
+        let last = j["queries"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(
+            (last["name"].as_str(), last["type"].as_str()),
+            (Some("2.0.192.in-addr.arpa"), Some("NS"))
+        );
+        assert_eq!(j["queries"][1]["authority"][0]["type"], "SOA");
+        // Without where to fix, none of it.
+        let plain = report_json(&report, 3);
+        for key in ["reverse_zone", "forward_zones", "mta"] {
+            assert!(plain.get(key).is_none(), "{key}");
+        }
+        // The Markdown says the same.
+        let md = crate::report::report_markdown_with(
+            &report,
+            Some(&place),
+            "https://dns.example/dns-query",
+        );
+        assert!(md.contains("- Reverse zone: `2.0.192.in-addr.arpa` (DigitalOcean; name servers `ns1.digitalocean.com`)"), "{md}");
+        assert!(md.contains("- Mail server: Postfix (given)"), "{md}");
+        assert!(
+            md.contains("### [info] The PTR of 192.0.2.20 is set at DigitalOcean"),
+            "{md}"
+        );
+        assert!(
+            md.contains("Set the PTR at DigitalOcean: rename the Droplet to mail.example.com"),
+            "{md}"
+        );
+        assert!(md.contains("- `2.0.192.in-addr.arpa NS` → NOERROR"), "{md}");
     }
 }

@@ -4,8 +4,10 @@ use std::fmt::Write;
 
 use super::check::Report;
 use super::summary::headline;
+use crate::dns::{Exchange, RecordType};
 use crate::domain::check::DomainReport;
-use crate::finding::Finding;
+use crate::finding::{most_severe_first, Finding};
+use crate::fix::{Place, WhereToFix};
 use crate::paste::Extracted;
 
 fn write_findings(md: &mut String, findings: &[Finding]) {
@@ -182,6 +184,37 @@ pub fn domain_markdown(d: &DomainReport) -> String {
 
 /// The report as Markdown: headline, results, findings with fixes in code blocks, DNS evidence.
 pub fn report_markdown(report: &Report, resolver: &str) -> String {
+    report_markdown_with(report, None, resolver)
+}
+
+/// "`zone` (DigitalOcean, name servers `a`, `b`)", for the list of results.
+fn place_line(p: &Place) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = &p.operator {
+        parts.push(if r.certain {
+            r.operator.name.to_string()
+        } else {
+            format!("probably {}", r.operator.name)
+        });
+    }
+    let servers: Vec<String> = p.servers().iter().map(|s| format!("`{s}`")).collect();
+    if !servers.is_empty() {
+        parts.push(format!("name servers {}", servers.join(", ")));
+    }
+    let zone = p
+        .zone
+        .as_deref()
+        .map_or("unknown".to_string(), |z| format!("`{z}`"));
+    if parts.is_empty() {
+        zone
+    } else {
+        format!("{zone} ({})", parts.join("; "))
+    }
+}
+
+/// [`report_markdown`] with where to fix it: the reverse and forward zones and who runs them, the
+/// MTA, and the `where-*` findings among the others.
+pub fn report_markdown_with(report: &Report, place: Option<&WhereToFix>, resolver: &str) -> String {
     let mut md = String::new();
     let h = headline(report);
     let verdict = h.verdict.as_str();
@@ -214,20 +247,44 @@ pub fn report_markdown(report: &Report, resolver: &str) -> String {
         "- Generic reverse name: {}",
         if report.iprev.generic() { "yes" } else { "no" }
     );
-    write_findings(&mut md, &report.findings);
+    let mut findings = report.findings.clone();
+    let mut exchanges: Vec<&Exchange> = report.exchanges();
+    if let Some(w) = place {
+        if let Some(p) = &w.reverse_zone {
+            let _ = writeln!(md, "- Reverse zone: {}", place_line(p));
+        }
+        for p in &w.forward_zones {
+            let _ = writeln!(md, "- Zone of `{}`: {}", p.name, place_line(p));
+        }
+        if let Some(m) = w.mta {
+            let _ = writeln!(
+                md,
+                "- Mail server: {} ({})",
+                m.mta.info().name(),
+                m.source.as_str()
+            );
+        }
+        findings.extend(w.findings.iter().cloned());
+        exchanges.extend(w.exchanges.iter());
+    }
+    write_findings(&mut md, &most_severe_first(findings));
     let _ = writeln!(md, "\n### DNS evidence ({resolver})\n");
-    for e in report.exchanges() {
+    for e in exchanges {
         let answer = match &e.result {
-            Ok(a) if a.records.is_empty() => format!("{}", a.rcode),
-            Ok(a) => format!(
-                "{}: {}",
-                a.rcode,
-                a.records
-                    .iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Ok(a) => {
+                let mut text = a.rcode.to_string();
+                if !a.records.is_empty() {
+                    let records: Vec<String> = a.records.iter().map(|r| format!("`{r}`")).collect();
+                    text.push_str(&format!(": {}", records.join(", ")));
+                }
+                let soa = a.authority.iter().find(|r| r.rtype == RecordType::Soa);
+                if let Some(soa) =
+                    soa.filter(|_| !a.records.iter().any(|r| r.rtype == e.question.rtype))
+                {
+                    text.push_str(&format!(" (authority: `{soa}`)"));
+                }
+                text
+            }
             Err(err) => format!("no answer: {err}"),
         };
         let _ = writeln!(

@@ -7,10 +7,11 @@ use std::net::IpAddr;
 
 use super::check::{check, Report, Verdict};
 use super::host::{check_host, HostReport};
-use super::json::{host_json, report_json};
-use super::markdown::report_markdown;
+use super::json::{host_json, host_json_with, report_json, report_json_with};
+use super::markdown::report_markdown_with;
 use super::summary::headline;
 use crate::dns::{parse_ip, DomainName, Exchange, Resolver};
+use crate::fix::{MtaChoice, WhereToFix};
 use crate::Error;
 
 /// What to check: one sending address, or every address of a host name.
@@ -73,6 +74,9 @@ impl fmt::Display for Target {
 
 /// What a run found: the report of one address, or of every address of a host name.
 #[derive(Debug, Clone, PartialEq)]
+// One value per run, never in a collection: boxing the report would only cost an allocation and
+// change the variant's type that the page and the CLI match on.
+#[allow(clippy::large_enum_variant)]
 pub enum Checked {
     /// One address.
     Ip(Report),
@@ -146,23 +150,43 @@ impl Checked {
         }
     }
 
-    /// The Markdown report, for a ticket; `resolver` is the resolver URL asked.
-    pub fn markdown(&self, resolver: &str) -> String {
+    /// The JSON with where to fix each report (`places` from [`crate::fix::where_to_fix_all`], in
+    /// the order of [`Checked::reports`]; `mta` the MTA the advice is for).
+    pub fn json_with(
+        &self,
+        places: &[WhereToFix],
+        mta: Option<MtaChoice>,
+        elapsed_ms: u64,
+    ) -> serde_json::Value {
+        match (self, places.first()) {
+            (Checked::Ip(r), Some(w)) => report_json_with(r, w, elapsed_ms),
+            (Checked::Ip(r), None) => report_json(r, elapsed_ms),
+            (Checked::Host(h), _) => host_json_with(h, places, mta, elapsed_ms),
+        }
+    }
+
+    /// The Markdown report with where to fix each report (see [`Checked::json_with`]).
+    pub fn markdown_with(&self, resolver: &str, places: &[WhereToFix]) -> String {
         match self {
-            Checked::Ip(r) => report_markdown(r, resolver),
+            Checked::Ip(r) => report_markdown_with(r, places.first(), resolver),
             Checked::Host(h) => {
                 let mut md = format!("# Sender Check: {}\n\n", h.host);
                 if let Some(problem) = h.problem() {
                     md.push_str(&problem);
                     md.push('\n');
                 }
-                for r in &h.reports {
-                    md.push_str(&report_markdown(r, resolver));
+                for (i, r) in h.reports.iter().enumerate() {
+                    md.push_str(&report_markdown_with(r, places.get(i), resolver));
                     md.push('\n');
                 }
                 md
             }
         }
+    }
+
+    /// The Markdown report, for a ticket; `resolver` is the resolver URL asked.
+    pub fn markdown(&self, resolver: &str) -> String {
+        self.markdown_with(resolver, &[])
     }
 }
 
