@@ -222,6 +222,20 @@ catalogue! {
     RecommendationsUnmet = "recommendations-unmet", Requirements, Info, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
     /// Every requirement of a provider that could be checked is met.
     RequirementsMet = "requirements-met", Requirements, Ok, [GMAIL, YAHOO, OUTLOOK, APPLE, FASTMAIL_AUTH];
+
+    // DNS blocklists (blocklist/).
+
+    /// The address is listed for abuse (spam, exploits, traps).
+    BlocklistListed = "blocklist-listed", Blocklist, Error, [RFC5782];
+    /// A policy listing: the address's ISP says it should not send directly (Spamhaus PBL).
+    BlocklistPolicy = "blocklist-policy", Blocklist, Error, [SPAMHAUS_ZONES];
+    /// The address's network or ISP is listed, not the address (UCEPROTECT levels 2 and 3).
+    BlocklistNetwork = "blocklist-network", Blocklist, Warning, [RFC5782];
+    /// A list cannot be checked through this resolver (error code, no test point, no answer).
+    BlocklistUnknown = "blocklist-unknown", Blocklist, Warning, [RFC5782_TESTS, SPAMHAUS_PUBLIC_RESOLVERS];
+    /// None of the lists that answered lists the address.
+    BlocklistClear = "blocklist-clear", Blocklist, Ok, [RFC5782];
+
 }
 
 impl FindingId {

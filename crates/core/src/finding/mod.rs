@@ -72,11 +72,16 @@ pub enum Area {
     Mx,
     /// The mailbox providers' published requirements, judged from the other checks.
     Requirements,
+    /// DNS blocklists (RFC 5782).
+    Blocklist,
+    /// A receiver's refusal (a bounce) and whether its cause is still there.
+    Bounce,
 }
 
 impl Area {
     /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`, `dmarc`,
-    /// `dkim`, `alignment`, `mx`, `requirements`), as in JSON and the page's `data-check`.
+    /// `dkim`, `alignment`, `mx`, `requirements`, `blocklist`, `bounce`), as in JSON and the
+    /// page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -91,6 +96,8 @@ impl Area {
             Area::Alignment => "alignment",
             Area::Mx => "mx",
             Area::Requirements => "requirements",
+            Area::Blocklist => "blocklist",
+            Area::Bounce => "bounce",
         }
     }
 }
