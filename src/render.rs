@@ -95,7 +95,14 @@ pub fn finding(f: &FindingData) -> String {
 }
 
 /// A check card (`data-check`, `data-result`), its heading id unique within `scope`.
-pub fn card(scope: &str, check: &str, result: &str, title: &str, summary: &str, body: &str) -> String {
+pub fn card(
+    scope: &str,
+    check: &str,
+    result: &str,
+    title: &str,
+    summary: &str,
+    body: &str,
+) -> String {
     let id = format!("{}-{}", esc(scope), esc(check));
     let mut out = format!(
         "<article class=\"card {r}\" data-check=\"{c}\" data-result=\"{r}\" aria-labelledby=\"{id}\"><header class=\"card-head\"><h3 id=\"{id}\">{t}</h3><span class=\"result {r}\">{r}</span></header>",
@@ -278,7 +285,10 @@ pub fn checked(c: &Checked) -> String {
     match c {
         Checked::Ip(r) => address(r, 0),
         Checked::Host(h) => {
-            let mut out = format!("<div class=\"host\" data-host=\"{}\">", esc(h.host.as_str()));
+            let mut out = format!(
+                "<div class=\"host\" data-host=\"{}\">",
+                esc(h.host.as_str())
+            );
             if h.reports.len() > 1 {
                 let _ = write!(
                     out,
@@ -306,10 +316,7 @@ mod tests {
             esc("<script>\"a\" & 'b'</script>"),
             "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
         );
-        assert_eq!(
-            with_code("PTR `<x>` set"),
-            "PTR <code>&lt;x&gt;</code> set"
-        );
+        assert_eq!(with_code("PTR `<x>` set"), "PTR <code>&lt;x&gt;</code> set");
         assert_eq!(breakable("a.b:c"), "a.<wbr>b:<wbr>c");
         let f = FindingData {
             id: "x\"y".into(),
@@ -321,7 +328,10 @@ mod tests {
             ..FindingData::default()
         };
         let html = finding(&f);
-        assert!(!html.contains("<b>") && !html.contains("<script>"), "{html}");
+        assert!(
+            !html.contains("<b>") && !html.contains("<script>"),
+            "{html}"
+        );
         assert!(html.contains("data-finding=\"x&quot;y\""), "{html}");
         assert!(html.contains("data-action=\"copy\""));
     }

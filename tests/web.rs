@@ -43,10 +43,16 @@ impl Resolver for Zone {
         };
         let records = match (name.as_str(), q.rtype) {
             ("10.2.0.192.in-addr.arpa", RecordType::Ptr) => {
-                vec![record(RecordType::Ptr, RData::Ptr("mail.example.com".into()))]
+                vec![record(
+                    RecordType::Ptr,
+                    RData::Ptr("mail.example.com".into()),
+                )]
             }
             ("mail.example.com", RecordType::A) => {
-                vec![record(RecordType::A, RData::A("192.0.2.10".parse().unwrap()))]
+                vec![record(
+                    RecordType::A,
+                    RData::A("192.0.2.10".parse().unwrap()),
+                )]
             }
             _ => vec![],
         };
@@ -235,7 +241,10 @@ async fn a_failed_resolver_is_named_with_others_to_try() {
     })
     .await;
     let shown = div.query_selector("#resolver-problem").unwrap().unwrap();
-    assert!(shown.text_content().unwrap().contains("Try Google or Quad9."));
+    assert!(shown
+        .text_content()
+        .unwrap()
+        .contains("Try Google or Quad9."));
 }
 
 #[derive(Properties, PartialEq)]

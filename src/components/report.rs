@@ -47,7 +47,9 @@ pub fn Results() -> Html {
                 ));
             }
             (
-                format!("<section class=\"address loading\" aria-label=\"Checking\">{html}</section>"),
+                format!(
+                    "<section class=\"address loading\" aria-label=\"Checking\">{html}</section>"
+                ),
                 None,
             )
         }

@@ -32,7 +32,7 @@
 mod data;
 mod decode;
 mod findings;
-mod json;
+pub(crate) mod json;
 mod query;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -159,6 +159,18 @@ impl Blocklist {
         zen.refuses = "A Data Query Service key that is wrong, disabled or over its limit gets an error code in 127.255.255.0/24 or a refusal; check the key in the Spamhaus portal.".into();
         zen.source = Some(data::data().spamhaus_dqs.source.clone());
         Ok(zen)
+    }
+
+    /// Spamhaus ZEN, asked on its public mirror or through the Data Query Service.
+    pub fn is_spamhaus(&self) -> bool {
+        self.spamhaus
+    }
+
+    /// Whether this is the list `zone` names (Spamhaus ZEN also when asked through the Data Query
+    /// Service).
+    pub fn is(&self, zone: &str) -> bool {
+        let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+        self.zone.as_str() == zone || (self.spamhaus && zone == "zen.spamhaus.org")
     }
 
     /// The delisting or lookup page for `ip`.

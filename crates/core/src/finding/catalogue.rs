@@ -236,6 +236,19 @@ catalogue! {
     /// None of the lists that answered lists the address.
     BlocklistClear = "blocklist-clear", Blocklist, Ok, [RFC5782];
 
+    // Bounces (bounce/): what the receiver said, and whether its cause is still there.
+
+    /// What the receiver's reply means and what to do about it.
+    BounceReply = "bounce-reply", Bounce, Info, [RFC5321_REPLIES, RFC3463];
+    /// The check the reply points to still fails: the cause is still there.
+    BounceCausePresent = "bounce-cause-present", Bounce, Error, [RFC3463];
+    /// The checks the reply points to pass now: the bounce came from before the fix.
+    BounceCauseFixed = "bounce-cause-fixed", Bounce, Ok, [RFC3463];
+    /// Reputation, volume, content or the recipient: no DNS change fixes it.
+    BounceNotDns = "bounce-not-dns", Bounce, Warning, [RFC3463];
+    /// Whether the cause is still there could not be decided.
+    BounceCauseUnknown = "bounce-cause-unknown", Bounce, Warning, [RFC3463];
+
 }
 
 impl FindingId {
