@@ -92,11 +92,16 @@ pub(crate) fn assemble(read: Read) -> Bounce {
         None => {
             let by_status = reply.status.as_deref().and_then(status_meaning);
             let by_code = reply.code.and_then(reply_meaning);
-            let category = by_status
-                .as_ref()
-                .and_then(|(_, c)| *c)
-                .or(by_code.as_ref().and_then(|(_, c)| *c))
-                .unwrap_or(Category::Other);
+            let category = if named_lists(&reply.text).is_empty() {
+                by_status
+                    .as_ref()
+                    .and_then(|(_, c)| *c)
+                    .or(by_code.as_ref().and_then(|(_, c)| *c))
+                    .unwrap_or(Category::Other)
+            } else {
+                // The reply names the DNS blocklist it used.
+                Category::Blocklist
+            };
             let meaning = match (&by_status, &by_code) {
                 (Some((s, _)), Some((c, _))) => format!("{s} ({} {c})", reply.code.unwrap_or(0)),
                 (Some((s, _)), None) => s.clone(),
@@ -170,6 +175,27 @@ pub(crate) fn assemble(read: Read) -> Bounce {
     bounce
 }
 
+/// Headers whose folded lines lost their indentation in a paste, indented again: a line that
+/// is not blank and does not start a field continues the field above.
+pub(crate) fn reindent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut in_headers = true;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            in_headers = false;
+        }
+        let starts_field = line.split_once(':').is_some_and(|(n, _)| {
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if in_headers && i > 0 && !starts_field && !line.starts_with([' ', '\t']) {
+            out.push(' ');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The sending IP as the returned message's Received chain shows it: the topmost hop added by
 /// the receiver (its `by` host in the receiver's organisation) whose client is outside it, with
 /// a public address; or, when the sender's own server wrote the bounce and the chain shows that
@@ -180,7 +206,7 @@ fn from_returned(
     receiver: Option<&str>,
     reporting: Option<&str>,
 ) -> Option<(usize, IpAddr, String, Option<String>)> {
-    let hops = received_hops(text);
+    let hops = received_hops(&reindent(text));
     let reporting = reporting.map(host_name).filter(|h| looks_like_host(h));
     // The receiver's organisation; a DSN that names no receiver was written by the receiver.
     let receiver_org = receiver

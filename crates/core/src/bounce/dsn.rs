@@ -208,7 +208,10 @@ fn host_words(words: &[&str]) -> (Option<String>, Option<IpAddr>) {
 
 /// `host NAME [IP]` anywhere in a line.
 fn host_in(line: &str) -> (Option<String>, Option<IpAddr>) {
-    let words: Vec<&str> = line.split_whitespace().collect();
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .map(|w| w.trim_start_matches('('))
+        .collect();
     match words
         .iter()
         .rposition(|w| w.eq_ignore_ascii_case("host") || w.eq_ignore_ascii_case("host:"))
@@ -329,6 +332,10 @@ fn said(lines: &[&str]) -> Option<Candidate> {
         if head.trim_start().starts_with('<') {
             c.recipient = address(head.split(':').next().unwrap_or(""));
         }
+        if len == 22 {
+            // Postfix's words for a refusal of the greeting.
+            c.command = command("CONNECT");
+        }
         let mut raw = gather(&line[at + len..], &lines[i + 1..]);
         if line.trim_start().starts_with('(') && raw.ends_with(')') {
             raw.pop();
@@ -380,7 +387,7 @@ fn exim(lines: &[&str]) -> Option<Candidate> {
         }
         let next = lines.get(i + 1).copied().unwrap_or("");
         let raw = if next.trim_start().to_ascii_lowercase().starts_with("host ") {
-            (c.host, c.ip) = host_in(next.split("]:").next().unwrap_or(next));
+            (c.host, c.ip) = host_in(next.find("]:").map_or(next, |p| &next[..p + 1]));
             match next.find("]:") {
                 Some(p) => gather(&next[p + 2..], &lines[i + 2..]),
                 None => gather("", &lines[i + 2..]),
@@ -688,16 +695,24 @@ fn unmarked_returned(lines: &[&str], from: usize) -> Option<usize> {
     })
 }
 
-/// Where the bounce's own headers end: the run of header fields at the top.
+/// Where the bounce's own headers end: the header fields at the top, up to the first blank
+/// line and never past the report's first line (pastes lose the indentation of folded lines and
+/// the blank line after the headers).
 fn own_headers_end(lines: &[&str]) -> usize {
-    let mut i = 0;
-    while let Some(l) = lines.get(i) {
-        if !(field(l).is_some() || (i > 0 && l.starts_with([' ', '\t']) && !l.trim().is_empty())) {
+    if lines.first().is_none_or(|l| field(l).is_none()) {
+        return 0;
+    }
+    let mut end = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let lower = l.to_ascii_lowercase();
+        if l.trim().is_empty() || MARKERS.iter().any(|m| lower.contains(m)) {
             break;
         }
-        i += 1;
+        if field(l).is_some() {
+            end = i + 1;
+        }
     }
-    i
+    end
 }
 
 /// The DKIM signatures' `d=` and `s=`.
@@ -803,7 +818,14 @@ pub(super) fn read(text: &str) -> Option<Read> {
         reporting_mta: dsn.reporting_mta.clone(),
         ..Read::default()
     };
-    read.receiver_host = pick(&|c| c.host.clone()).or(remote_host.filter(|h| !h.is_empty()));
+    // A DSN that names no remote server but quotes an SMTP reply was written by the server that
+    // refused: the receiver's own gateway, after it accepted the message.
+    let smtp_diagnostic = group
+        .and_then(|g| g.diagnostic.as_deref())
+        .is_some_and(|d| d.trim_start().to_ascii_lowercase().starts_with("smtp;"));
+    read.receiver_host = pick(&|c| c.host.clone())
+        .or(remote_host.filter(|h| !h.is_empty()))
+        .or_else(|| dsn.reporting_mta.clone().filter(|_| smtp_diagnostic));
     read.receiver_ip = best
         .and_then(|b| candidates[b].ip)
         .or_else(|| candidates.iter().find_map(|c| c.ip))
@@ -829,7 +851,7 @@ pub(super) fn read(text: &str) -> Option<Read> {
     } else {
         Source::Message
     };
-    let returned_text = returned.map(|r| lines[r..].join("\n"));
+    let returned_text = returned.map(|r| super::reindent(&lines[r..].join("\n")));
     let returned_fields = returned_text.as_deref().map(fields).unwrap_or_default();
     let returned_field = |name: &str| {
         returned_fields
@@ -857,7 +879,10 @@ pub(super) fn read(text: &str) -> Option<Read> {
         .or_else(|| {
             own_field(&lines[..own_end], "to")
                 .and_then(|v| address(&v))
-                .filter(|a| !a.to_ascii_lowercase().starts_with("postmaster@"))
+                .filter(|a| {
+                    !a.to_ascii_lowercase().starts_with("postmaster@")
+                        && Some(a) != read.recipient.as_ref()
+                })
         });
     read.from_domain = returned_field("from")
         .and_then(|v| address(&v))

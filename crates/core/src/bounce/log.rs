@@ -124,7 +124,8 @@ fn postfix_delivery(line: &str, all: &[&str]) -> Option<Read> {
         reply: Reply::parse(&raw).or_else(|| Some(Reply::without_code(&raw))),
         receiver_host: host_word.as_ref().map(|(h, _)| h.clone()),
         receiver_ip: host_word.map(|(_, ip)| ip),
-        command: cmd,
+        // `refused to talk to me` is Postfix's word for a refused greeting.
+        command: cmd.or_else(|| (len == 24).then(|| "CONNECT".to_string())),
         recipient: key(&words, "to="),
         sender,
         ..Read::default()
@@ -221,6 +222,13 @@ fn exim_delivery(line: &str) -> Option<Read> {
         }
     }
     let raw = rest.replace("\\n", " ");
+    // `after MAIL FROM:<sender> SIZE=…` names the sender.
+    let sender = sender.or_else(|| {
+        let c = &clause[..end];
+        c.to_ascii_uppercase()
+            .find("MAIL FROM:")
+            .and_then(|p| address(&c[p + 10..]))
+    });
     Some(Read {
         source: Source::EximLog,
         reply: Reply::parse(&raw)
@@ -278,9 +286,43 @@ pub(crate) fn from_log(text: &str) -> Option<(usize, Bounce)> {
         } else {
             None
         };
-        read.filter(|r| r.reply.is_some())
-            .map(|r| (n + 1, assemble(r)))
+        let mut read = read.filter(|r| r.reply.is_some())?;
+        if read.source == Source::EximLog && (read.recipient.is_none() || read.sender.is_none()) {
+            exim_siblings(&mut read, line, &lines);
+        }
+        Some((n + 1, assemble(read)))
     })
+}
+
+/// Fills the recipient and sender of an Exim line from the message's other lines: the `**`/`==`
+/// line names the recipient, the `<=` line (`F=` on others) the sender.
+fn exim_siblings(read: &mut Read, line: &str, lines: &[&str]) {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    // The message id follows the date and time: `2016-09-07 22:33:06 1bhOsE-0004e1-VJ`.
+    let Some(id) = words.iter().find(|w| {
+        w.len() >= 16
+            && w.matches('-').count() == 2
+            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    }) else {
+        return;
+    };
+    for l in lines.iter().filter(|l| l.contains(id)).take(200) {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        if let Some(m) = w.iter().position(|x| matches!(*x, "**" | "==" | "=>")) {
+            if read.recipient.is_none() {
+                read.recipient = w.get(m + 1).and_then(|r| address(r));
+            }
+        }
+        if read.sender.is_none() {
+            read.sender = match w.iter().position(|x| *x == "<=") {
+                Some(m) => w.get(m + 1).and_then(|s| address(s)),
+                None => w
+                    .iter()
+                    .find_map(|x| x.strip_prefix("F="))
+                    .and_then(address),
+            };
+        }
+    }
 }
 
 /// Sendmail log lines: `to=<…>, …, relay=H. [IP], dsn=4.0.0, stat=Deferred: REPLY`.

@@ -43,6 +43,7 @@ use std::net::IpAddr;
 
 use serde::Deserialize;
 
+pub(crate) use assemble::reindent;
 pub use findings::{bounce_findings, cause_findings, reply_finding, Cause};
 pub use follow::{follow_up, FollowUp, FollowUpOptions};
 pub use json::bounce_json;

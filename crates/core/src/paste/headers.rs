@@ -227,7 +227,7 @@ pub(crate) fn returned_chain(b: &crate::bounce::Bounce) -> (Vec<Hop>, Option<usi
     let (Some(text), Some(entry)) = (b.returned.as_deref(), b.returned_hop) else {
         return (Vec::new(), None);
     };
-    let mut hops = received_hops(text);
+    let mut hops = received_hops(&crate::bounce::reindent(text));
     for (i, hop) in hops.iter_mut().enumerate() {
         (hop.role, hop.why) = match i.cmp(&entry) {
             std::cmp::Ordering::Less => (

@@ -52,7 +52,8 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         .enumerate()
         .filter_map(|(n, line)| read(line).map(|c| (n + 1, c, line)))
         .collect();
-    if clients.is_empty() && format == Format::PostfixLog {
+    let bounce = crate::bounce::log::from_log(text).map(|(_, b)| b);
+    if clients.is_empty() && format == Format::PostfixLog && bounce.is_none() {
         return None;
     }
     // The first public client address: a local submission (127.0.0.1, a LAN host) logged before
@@ -96,11 +97,14 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     let mut x = Extracted {
         format,
         notes,
-        bounce: crate::bounce::log::from_log(text).map(|(_, b)| b),
+        bounce,
         ..Extracted::default()
     };
     let Some((n, c, line)) = chosen else {
-        x.reason = "No line names a client address.".into();
+        x.reason = match &x.bounce {
+            Some(_) => "No line names the sending address: the receiver's reply quoted in the log does not name it, and its `host H[IP]` is the receiver's own.".into(),
+            None => "No line names a client address.".into(),
+        };
         return Some(x);
     };
     x.ip = c.ip;
