@@ -230,10 +230,10 @@ Authentication-Results: mx.example.net; iprev=fail policy.iprev=192.0.2.10; spf=
             panic!("junk read");
         };
         assert!(
-            reason.starts_with("The paste has no Received header"),
+            reason.starts_with("The paste has no bounce or SMTP reply, no Received header"),
             "{reason}"
         );
-        assert_eq!(formats.len(), 6);
+        assert_eq!(formats.len(), 7);
         assert!(matches!(
             read(HEADERS, Some(5)),
             ReadReply::NotRecognised { .. }

@@ -3,10 +3,12 @@
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
+use futures::future::{join, OptionFuture};
 use futures::stream::{self, StreamExt};
+use sendercheck_core::blocklist::{self, check_blocklists, Blocklist};
 use sendercheck_core::dns::Cached;
-use sendercheck_core::report::report_json;
-use sendercheck_core::{check, parse_ip, Verdict};
+use sendercheck_core::report::{report_json, report_json_with_blocklists};
+use sendercheck_core::{check, parse_ip, Report, Verdict};
 
 use super::{client, timed, BadInput};
 use crate::output::{self, Style};
@@ -21,19 +23,53 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         return batch(opts, style).await;
     }
     let ip = parse_ip(address).map_err(|e| BadInput(e.to_string()))?;
+    let lists = blocklists(opts)?;
     let doh = client(&opts.common)?;
-    let (report, ms) = timed(check(&doh, ip, opts.helo.as_deref())).await;
+    let ((report, listings), ms) = timed(checks(&doh, ip, opts, lists.as_deref())).await;
     let mut out = std::io::stdout().lock();
-    if opts.common.json {
-        writeln!(out, "{}", report_json(&report, ms))?;
-    } else {
-        write!(
+    let resolver = doh.endpoint().as_str();
+    match (&listings, opts.common.json) {
+        (Some(l), true) => writeln!(out, "{}", report_json_with_blocklists(&report, l, ms))?,
+        (None, true) => writeln!(out, "{}", report_json(&report, ms))?,
+        (Some(l), false) => write!(
             out,
             "{}",
-            output::report(&report, ms, doh.endpoint().as_str(), style)
-        )?;
+            output::report_with_blocklists(&report, l, ms, resolver, style)
+        )?,
+        (None, false) => write!(out, "{}", output::report(&report, ms, resolver, style))?,
     }
-    Ok(report.verdict())
+    Ok(verdict(&report, listings.as_deref()))
+}
+
+/// The lists to ask, when `--blocklists` (or a list option) was given.
+fn blocklists(opts: &Options) -> Result<Option<Vec<Blocklist>>, BadInput> {
+    if opts.blocklists || opts.lists.given() {
+        Ok(Some(opts.lists.lists()?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// The identity check and, when asked, the blocklists, at once.
+async fn checks<R: sendercheck_core::Resolver>(
+    resolver: &R,
+    ip: std::net::IpAddr,
+    opts: &Options,
+    lists: Option<&[Blocklist]>,
+) -> (Report, Option<Vec<blocklist::Listing>>) {
+    join(
+        check(resolver, ip, opts.helo.as_deref()),
+        OptionFuture::from(lists.map(|l| check_blocklists(resolver, ip, l))),
+    )
+    .await
+}
+
+/// The identity verdict, made worse by the blocklists.
+fn verdict(report: &Report, listings: Option<&[blocklist::Listing]>) -> Verdict {
+    Verdict::worst([
+        report.verdict(),
+        listings.map_or(Verdict::Pass, blocklist::verdict),
+    ])
 }
 
 /// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
@@ -65,19 +101,26 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
         }
     }
     let concurrency = opts.concurrency.clamp(1, 64);
-    let helo = opts.helo.as_deref();
+    let lists = blocklists(opts)?;
+    let lists = lists.as_deref();
     let doh = &doh;
     let mut results = stream::iter(addresses)
-        .map(|ip| timed(check(doh, ip, helo)))
+        .map(|ip| timed(checks(doh, ip, opts, lists)))
         .buffered(concurrency);
-    let mut verdict = Verdict::Pass;
+    let mut worst = Verdict::Pass;
     let mut out = std::io::stdout().lock();
-    while let Some((report, ms)) = results.next().await {
-        verdict = verdict.max(report.verdict());
-        if opts.common.json {
-            writeln!(out, "{}", report_json(&report, ms))?;
-        } else {
-            writeln!(out, "{}", output::verdict_line(&report, style))?;
+    while let Some(((report, listings), ms)) = results.next().await {
+        worst = worst.max(verdict(&report, listings.as_deref()));
+        match (&listings, opts.common.json) {
+            (Some(l), true) => writeln!(out, "{}", report_json_with_blocklists(&report, l, ms))?,
+            (None, true) => writeln!(out, "{}", report_json(&report, ms))?,
+            (listings, false) => {
+                let mut line = output::verdict_line(&report, style);
+                if let Some(l) = listings {
+                    line.push_str(&output::blocklist_summary(l));
+                }
+                writeln!(out, "{line}")?
+            }
         }
         out.flush()?;
     }
@@ -87,5 +130,5 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
         ))
         .into());
     }
-    Ok(verdict)
+    Ok(worst)
 }

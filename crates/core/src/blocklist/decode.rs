@@ -113,12 +113,18 @@ pub(super) fn judge(list: &Blocklist, ip: IpAddr, lookups: [Lookup; 4]) -> Listi
         })
         .collect();
     let listed = decoded.iter().any(|c| c.kind.is_listing());
-    let meaning = decoded
-        .iter()
-        .filter(|c| c.kind.is_listing() == listed)
-        .map(|c| c.meaning.clone())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let meaning = if list.codes.is_empty() && listed {
+        // A list of the user's own: its codes are its own business.
+        let all: Vec<String> = codes.iter().map(ToString::to_string).collect();
+        format!("listed ({})", all.join(", "))
+    } else {
+        decoded
+            .iter()
+            .filter(|c| c.kind.is_listing() == listed)
+            .map(|c| c.meaning.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let txt_reason = match &txt.outcome {
         Outcome::Found(data) => {
             let texts: Vec<String> = data.iter().filter_map(RData::txt).collect();

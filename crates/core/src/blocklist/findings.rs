@@ -118,7 +118,7 @@ fn listed(l: &Listing) -> Finding {
 fn unknown(l: &Listing) -> Finding {
     let name = &l.list.name;
     let why = l.reason.as_deref().unwrap_or("no usable answer");
-    let answered = if l.codes.is_empty() {
+    let answered = if l.codes.iter().all(|c| c.octets()[..3] != [127, 0, 0]) {
         String::new()
     } else {
         let list: Vec<String> = l.codes.iter().map(ToString::to_string).collect();
@@ -142,8 +142,12 @@ fn unknown(l: &Listing) -> Finding {
     FindingId::BlocklistUnknown
         .says(format!("Could not check {name} through this resolver"))
         .because(format!(
-            "{} ({}): {why}.{answered}{refuses} This is not a \"not listed\".",
-            name, l.list.shown
+            "{}: {why}.{answered}{refuses} This is not a \"not listed\".",
+            if l.list.shown == *name {
+                name.clone()
+            } else {
+                format!("{name} ({})", l.list.shown)
+            }
         ))
         .fixed_by(fix)
 }

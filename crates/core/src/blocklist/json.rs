@@ -13,12 +13,15 @@
 //! `unknown` list could not be trusted; `test_point` (`listed`, `not-listed`, `error`,
 //! `no-answer`) is how the list answered `2.0.0.127.<zone>`. A Spamhaus DQS key is written `<key>`.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 
 use super::{Kind, ListResult, Listing, TestPoint};
-use crate::report::json::value;
+use crate::dns::canonical;
+use crate::finding::Finding;
+use crate::report::json::{value, QueryJson};
+use crate::report::Verdict;
 
 #[derive(Serialize)]
 pub(crate) struct ListingJson<'a> {
@@ -47,6 +50,37 @@ impl<'a> ListingJson<'a> {
             test_point: l.test_point,
         }
     }
+}
+
+#[derive(Serialize)]
+struct BlocklistsJson<'a> {
+    ip: IpAddr,
+    verdict: Verdict,
+    blocklists: Vec<ListingJson<'a>>,
+    findings: Vec<Finding>,
+    queries: Vec<QueryJson<'a>>,
+    elapsed_ms: u64,
+}
+
+/// `sendercheck blocklists --json`: `{"ip", "verdict", "blocklists", "findings", "queries",
+/// "elapsed_ms"}`; `verdict` is `fail` with a listing, `temperror` when no list lists the address
+/// but some could not be checked, else `pass`. Query names hide a Spamhaus DQS key.
+pub fn blocklists_json(ip: IpAddr, listings: &[Listing], elapsed_ms: u64) -> serde_json::Value {
+    value(BlocklistsJson {
+        ip: canonical(ip),
+        verdict: super::verdict(listings),
+        blocklists: listings.iter().map(ListingJson::new).collect(),
+        findings: super::findings(listings),
+        queries: listings
+            .iter()
+            .flat_map(|l| {
+                l.exchanges
+                    .iter()
+                    .map(move |e| QueryJson::shown(e, |n| l.list.show(n)))
+            })
+            .collect(),
+        elapsed_ms,
+    })
 }
 
 /// One listing as JSON.

@@ -41,7 +41,7 @@ use futures::future::{join4, join_all};
 
 pub use data::{Code, ErrorCode, Kind};
 pub use findings::findings;
-pub use json::{listing_json, listings_json};
+pub use json::{blocklists_json, listing_json, listings_json};
 pub use query::{query_name, reversed, test_points};
 
 use crate::dns::{canonical, lookup, Cached, DomainName, Exchange, RecordType, Resolver};

@@ -189,7 +189,7 @@ fn state(check: CheckKind, b: &Bounce, identity: Option<&Report>, f: &FollowUp) 
     };
     match check {
         CheckKind::Iprev => Some(identity.map_or_else(|| State::Unknown("the bounce names no sending IP".into()), iprev_state)),
-        CheckKind::GenericRdns => identity.map(|r| {
+        CheckKind::GenericRdns => identity.filter(|r| !r.iprev.ptr().is_empty()).map(|r| {
             if r.iprev.generic() {
                 State::Fail(format!("the reverse name of {} looks generic", r.ip))
             } else {

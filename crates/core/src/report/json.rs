@@ -22,8 +22,10 @@ use serde::Serialize;
 
 use super::check::{Report, Verdict};
 use super::host::HostReport;
+use crate::blocklist::json::ListingJson;
+use crate::blocklist::Listing;
 use crate::dns::{Exchange, Rcode, Record, RecordType};
-use crate::finding::Finding;
+use crate::finding::{most_severe_first, Finding};
 use crate::identity::helo::{HeloKind, HeloResult};
 use crate::identity::iprev::IprevResult;
 
@@ -38,6 +40,9 @@ pub(crate) struct ReportJson<'a> {
     pub(crate) findings: Cow<'a, [Finding]>,
     queries: Vec<QueryJson<'a>>,
     elapsed_ms: u64,
+    /// Only with `--blocklists`: each list's answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocklists: Option<Vec<ListingJson<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -58,8 +63,8 @@ struct HeloJson<'a> {
 }
 
 #[derive(Serialize)]
-struct QueryJson<'a> {
-    name: &'a str,
+pub(crate) struct QueryJson<'a> {
+    name: Cow<'a, str>,
     #[serde(rename = "type")]
     rtype: RecordType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +89,7 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
             Err(err) => (None, None, None, Some(err.to_string())),
         };
         QueryJson {
-            name: e.question.name.as_str(),
+            name: Cow::Borrowed(e.question.name.as_str()),
             rtype: e.question.rtype,
             rcode,
             ad,
@@ -133,8 +138,40 @@ impl<'a> ReportJson<'a> {
                 .map(QueryJson::from)
                 .collect(),
             elapsed_ms,
+            blocklists: None,
         }
     }
+}
+
+impl<'a> QueryJson<'a> {
+    /// An exchange with its question's name shown as `show` writes it (a DQS key hidden).
+    pub(crate) fn shown(e: &'a Exchange, show: impl Fn(&str) -> String) -> Self {
+        let mut q = QueryJson::from(e);
+        q.name = Cow::Owned(show(e.question.name.as_str()));
+        if let Some(answers) = q.answers {
+            if answers.iter().any(|r| show(&r.name) != r.name) {
+                // Answers repeat the question's name; drop them rather than leak it.
+                q.answers = Some(&[]);
+            }
+        }
+        q
+    }
+}
+
+/// The report as JSON with the blocklists' answers: `blocklists` beside the other fields, their
+/// findings among the others (most severe first), and the verdict the worse of the two.
+pub fn report_json_with_blocklists(
+    report: &Report,
+    listings: &[Listing],
+    elapsed_ms: u64,
+) -> serde_json::Value {
+    let mut json = ReportJson::new(report, elapsed_ms);
+    let mut findings = report.findings.clone();
+    findings.extend(crate::blocklist::findings(listings));
+    json.findings = Cow::Owned(most_severe_first(findings));
+    json.verdict = Verdict::worst([report.verdict(), crate::blocklist::verdict(listings)]);
+    json.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+    value(json)
 }
 
 /// Serialised through a `Value`, whose maps keep their keys in alphabetical order: every JSON

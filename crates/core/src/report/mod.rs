@@ -11,7 +11,7 @@ mod target;
 
 pub use check::{check, Report, Verdict};
 pub use host::{check_host, HostReport};
-pub use json::{host_json, report_json};
+pub use json::{host_json, report_json, report_json_with_blocklists};
 pub use markdown::{paste_markdown, report_markdown};
 pub use summary::{headline, Headline};
 pub use target::{check_target, Checked, Target};
