@@ -134,7 +134,12 @@ pub fn report_with_blocklists(
         // The identity check's line opens the report; the blocklists make the whole worse.
         out.insert_str(
             0,
-            &format!("{} {}: blocklists\n", style.verdict(verdict), report.ip),
+            &format!(
+                "{} {}:{}\n",
+                style.verdict(verdict),
+                report.ip,
+                blocklist_summary(listings)
+            ),
         );
     }
     out
@@ -329,6 +334,43 @@ fn answer(
         }
         Err(err) => format!("no answer: {err}"),
     }
+}
+
+/// A batch's one-line result with the blocklists: the worse verdict, the results, and the most
+/// severe finding of either.
+pub fn verdict_line_with_blocklists(report: &Report, listings: &[Listing], style: Style) -> String {
+    let verdict = Verdict::worst([
+        report.verdict(),
+        sendercheck_core::blocklist::verdict(listings),
+    ]);
+    let mut line = format!(
+        "{} {}: iprev={}",
+        style.verdict(verdict),
+        report.ip,
+        report.iprev.result.as_str()
+    );
+    if let Some(h) = &report.helo {
+        let _ = write!(line, " helo={}", h.result.as_str());
+    }
+    let listed = listings.iter().any(|l| l.result == ListResult::Listed);
+    let unknown = listings.iter().any(|l| l.result == ListResult::Unknown);
+    let _ = write!(
+        line,
+        " blocklists={}",
+        if listed {
+            "listed"
+        } else if unknown {
+            "unknown"
+        } else {
+            "clear"
+        }
+    );
+    let mut findings = report.findings.clone();
+    findings.extend(sendercheck_core::blocklist::findings(listings));
+    if let Some(top) = sendercheck_core::finding::most_severe_first(findings).first() {
+        let _ = write!(line, " — {}", top.title);
+    }
+    line
 }
 
 /// The blocklists in a few words, for a batch's one-line results: ` blocklists: listed on X` or

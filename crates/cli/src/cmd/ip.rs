@@ -114,13 +114,12 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
         match (&listings, opts.common.json) {
             (Some(l), true) => writeln!(out, "{}", report_json_with_blocklists(&report, l, ms))?,
             (None, true) => writeln!(out, "{}", report_json(&report, ms))?,
-            (listings, false) => {
-                let mut line = output::verdict_line(&report, style);
-                if let Some(l) = listings {
-                    line.push_str(&output::blocklist_summary(l));
-                }
-                writeln!(out, "{line}")?
-            }
+            (Some(l), false) => writeln!(
+                out,
+                "{}",
+                output::verdict_line_with_blocklists(&report, l, style)
+            )?,
+            (None, false) => writeln!(out, "{}", output::verdict_line(&report, style))?,
         }
         out.flush()?;
     }
