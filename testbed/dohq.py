@@ -213,6 +213,11 @@ def rev4(ip):
     return ipaddress.ip_address(ip).reverse_pointer
 
 
+def nibbles(ip):
+    """The 32 reversed nibbles of an IPv6 address (RFC 5782 §2.4), without a zone."""
+    return ".".join(reversed(ipaddress.ip_address(ip).exploded.replace(":", "")))
+
+
 # (name, qtype, expected rcode, expected answer data (set of rdata of the final type) or None)
 CASES = [
     # PTR lookups
@@ -253,6 +258,16 @@ CASES = [
     ("100.51.198.in-addr.arpa", "NS", "NOERROR", {"ns1.digitalocean.com.", "ns2.digitalocean.com.", "ns3.digitalocean.com."}),
     ("cf.sendercheck.test", "NS", "NOERROR", {"ada.ns.cloudflare.com.", "bob.ns.cloudflare.com."}),
     ("r53.sendercheck.test", "NS", "NOERROR", {"ns-123.awsdns-45.com.", "ns-678.awsdns-12.net."}),
+    # DNS blocklists (zones/bl.sendercheck.test.zone)
+    ("2.0.0.127.zen.bl.sendercheck.test", "A", "NOERROR", {"127.0.0.2", "127.0.0.4", "127.0.0.10"}),
+    ("1.0.0.127.zen.bl.sendercheck.test", "A", "NXDOMAIN", set()),
+    ("9.113.0.203.zen.bl.sendercheck.test", "A", "NOERROR", {"127.0.0.2", "127.0.0.4"}),
+    ("8.113.0.203.zen.bl.sendercheck.test", "A", "NXDOMAIN", set()),
+    ("%s.zen.bl.sendercheck.test" % nibbles("2001:db8::9"), "A", "NOERROR", {"127.0.0.3"}),
+    ("%s.zen.bl.sendercheck.test" % nibbles("::ffff:7f00:2"), "A", "NOERROR", {"127.0.0.2"}),
+    ("9.113.0.203.errors.bl.sendercheck.test", "A", "NOERROR", {"127.255.255.254"}),
+    ("2.0.0.127.notest.bl.sendercheck.test", "A", "NXDOMAIN", set()),
+    ("1.0.0.127.wild.bl.sendercheck.test", "A", "NOERROR", {"127.0.0.2"}),
     # forward lookups
     ("mail.sendercheck.test", "A", "NOERROR", {"192.0.2.10"}),
     ("mail.sendercheck.test", "AAAA", "NOERROR", {"2001:db8::10"}),

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use sendercheck_core::bounce::Bounce;
 use sendercheck_core::paste::{Extracted, Format, Hop, HopRole};
 
 use crate::output::Style;
@@ -52,7 +53,10 @@ pub fn block(x: &Extracted, style: Style) -> String {
     for note in &x.notes {
         let _ = writeln!(out, "  Note: {note}");
     }
-    if format == Format::Headers {
+    if let Some(b) = &x.bounce {
+        bounce(&mut out, b);
+    }
+    if format == Format::Headers || (format == Format::Bounce && !x.hops.is_empty()) {
         received_chain(&mut out, x, style);
         receiver_results(&mut out, x, style);
     }
@@ -196,6 +200,69 @@ fn settings(out: &mut String, x: &Extracted) {
             };
             let _ = writeln!(out, "    {:pad$}instead: {instead}", "", pad = width + 7);
         }
+    }
+}
+
+/// What the receiver said and what it means.
+fn bounce(out: &mut String, b: &Bounce) {
+    let absent = "(not in the bounce)";
+    let who = match (b.provider, &b.receiver_host, b.receiver_ip) {
+        (p, Some(h), Some(ip)) => format!(
+            "{}{h} [{ip}]",
+            p.map_or(String::new(), |p| format!("{}: ", p.name))
+        ),
+        (p, Some(h), None) => format!(
+            "{}{h}",
+            p.map_or(String::new(), |p| format!("{}: ", p.name))
+        ),
+        (Some(p), None, _) => p.name.clone(),
+        (None, None, Some(ip)) => format!("[{ip}]"),
+        (None, None, None) => absent.to_string(),
+    };
+    let mut at = Vec::new();
+    if let Some(c) = &b.command {
+        at.push(format!("at {c}"));
+    }
+    match b.permanent {
+        Some(true) => at.push("permanent".into()),
+        Some(false) => at.push("temporary".into()),
+        None => {}
+    }
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", at.join(", "))
+    };
+    let checks: Vec<&str> = b.checks.iter().map(|c| c.as_str()).collect();
+    let _ = writeln!(out, "  {:<10} {who}", "Refused by");
+    let _ = writeln!(out, "  {:<10} {}{at}", "Reply", b.reply.line());
+    let _ = writeln!(out, "  {:<10} {}", "Means", b.meaning);
+    let _ = writeln!(
+        out,
+        "  {:<10} {}{}",
+        "Points to",
+        b.category.as_str(),
+        if checks.is_empty() {
+            String::new()
+        } else {
+            format!(" (checks: {})", checks.join(", "))
+        }
+    );
+    let _ = writeln!(out, "  {:<10} {}", "To do", b.action);
+    let _ = writeln!(
+        out,
+        "  {:<10} {}",
+        "Recipient",
+        b.recipient.as_deref().unwrap_or(absent)
+    );
+    let _ = writeln!(
+        out,
+        "  {:<10} {}",
+        "Sender",
+        b.sender.as_deref().unwrap_or(absent)
+    );
+    if let Some(r) = b.rule {
+        let _ = writeln!(out, "  {:<10} {} <{}>", "Rule", r.id, r.source);
     }
 }
 

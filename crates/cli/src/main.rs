@@ -3,14 +3,18 @@
 //! ```text
 //! sendercheck ip <IP|-> [--helo TEXT] [--mta ID] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck host <NAME> [same options]
-//! sendercheck paste [FILE|-] [--hop N] [--mta ID] [--resolver URL] [--timeout SECONDS] [--json]
+//! sendercheck paste [FILE|-] [--hop N] [--mta ID] [--blocklist ZONE]... [--spamhaus-key KEY] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck domain <DOMAIN|ADDRESS> [--ip IP] [--helo TEXT] [--mail-from ADDR] [--dkim SELECTOR]...
 //! sendercheck ip <IP> --domain <DOMAIN|ADDRESS> [--mail-from ADDR] [--dkim SELECTOR]...
+//! sendercheck blocklists <IP> [--blocklist ZONE]... [--spamhaus-key KEY] [same options]
+//! sendercheck ip <IP> --blocklists [--blocklist ZONE]... [--spamhaus-key KEY] [same options]
 //! ```
 //!
 //! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror` (for a sending
-//! domain: any finding of severity error); 3 when the only non-pass results are `temperror`; 2 for
-//! bad usage or input (message on stderr), including a paste that is none of the recognised formats.
+//! domain: any finding of severity error; a blocklist listing counts as a fail, so does a bounce
+//! whose cause is still there); 3 when the only non-pass results are `temperror` (a blocklist that
+//! could not be checked through the resolver counts as one); 2 for bad usage or input (message on
+//! stderr), including a paste that is none of the recognised formats.
 
 mod cmd;
 mod extracted;
@@ -42,6 +46,17 @@ enum Command {
         #[command(flatten)]
         opts: Options,
     },
+    /// Ask DNS blocklists about an address: Spamhaus ZEN, SpamCop, Barracuda, UCEPROTECT 1-3, PSBL,
+    /// Mailspike BL and reputation; each list's RFC 5782 test point in the same round, so a list
+    /// that does not answer this resolver is "unknown", never "not listed".
+    Blocklists {
+        /// The address (IPv4 or IPv6).
+        address: String,
+        #[command(flatten)]
+        lists: ListOptions,
+        #[command(flatten)]
+        opts: Common,
+    },
     /// Check every A/AAAA address of a host name.
     Host {
         /// The host name, e.g. mail.example.com.
@@ -66,8 +81,9 @@ enum Command {
         #[command(flatten)]
         opts: Common,
     },
-    /// Check what pasted text names: message headers, a Postfix or Exim log line or configuration,
-    /// or an EHLO line.
+    /// Check what pasted text names: a bounce (DSN, NDR, SMTP reply), message headers, a Postfix or
+    /// Exim log line or configuration, or an EHLO line. For a bounce, also run the checks its reply
+    /// points to and say whether the cause is still there.
     Paste {
         /// The file holding the text, or `-` for stdin (at most 4 MiB).
         #[arg(value_name = "FILE|-", default_value = "-")]
@@ -76,6 +92,8 @@ enum Command {
         /// instead of the one where the message entered the receiver.
         #[arg(long, value_name = "N")]
         hop: Option<usize>,
+        #[command(flatten)]
+        lists: ListOptions,
         #[command(flatten)]
         opts: Common,
     },
@@ -94,6 +112,18 @@ pub struct DomainArgs {
     dkim: Vec<String>,
 }
 
+/// Which DNS blocklists to ask.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ListOptions {
+    /// Ask this blocklist zone instead of the curated set (repeat for several).
+    #[arg(long = "blocklist", value_name = "ZONE")]
+    blocklist: Vec<String>,
+    /// A Spamhaus Data Query Service key: Spamhaus ZEN is asked as `<key>.zen.dq.spamhaus.net`,
+    /// which answers through any resolver.
+    #[arg(long, value_name = "KEY")]
+    spamhaus_key: Option<String>,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Options {
     /// What the server says in EHLO: `EHLO name`, `HELO name`, a `250 name` line, or the bare name.
@@ -107,6 +137,11 @@ pub struct Options {
     domain_opts: DomainArgs,
     #[command(flatten)]
     common: Common,
+    /// Also ask the DNS blocklists about each address (see `sendercheck blocklists`).
+    #[arg(long)]
+    blocklists: bool,
+    #[command(flatten)]
+    lists: ListOptions,
     /// Addresses checked at once when reading stdin.
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
@@ -178,10 +213,50 @@ fn run() -> anyhow::Result<ExitCode> {
                 };
                 cmd::domain::run(&args, &opts, style).await
             }
-            Command::Paste { file, hop, opts } => cmd::paste::run(&file, hop, &opts, style).await,
+            Command::Blocklists {
+                address,
+                lists,
+                opts,
+            } => cmd::blocklists::run(&address, &lists, &opts, style).await,
+            Command::Paste {
+                file,
+                hop,
+                lists,
+                opts,
+            } => cmd::paste::run(&file, hop, &lists, &opts, style).await,
         }
     })?;
     Ok(ExitCode::from(cmd::exit_code(verdict)))
+}
+
+impl ListOptions {
+    /// The lists to ask: the `--blocklist` zones, else the curated set; Spamhaus through the Data
+    /// Query Service with a key.
+    pub fn lists(&self) -> Result<Vec<sendercheck_core::blocklist::Blocklist>, cmd::BadInput> {
+        use sendercheck_core::blocklist::{with_spamhaus_key, Blocklist};
+        let bad = |e: sendercheck_core::Error| cmd::BadInput(e.to_string());
+        let lists = if self.blocklist.is_empty() {
+            Blocklist::curated()
+        } else {
+            let mut lists = Vec::new();
+            for zone in &self.blocklist {
+                let list = Blocklist::parse(zone).map_err(bad)?;
+                if !lists.contains(&list) {
+                    lists.push(list);
+                }
+            }
+            lists
+        };
+        match &self.spamhaus_key {
+            Some(key) => with_spamhaus_key(lists, key).map_err(bad),
+            None => Ok(lists),
+        }
+    }
+
+    /// Whether any list option was given.
+    pub fn given(&self) -> bool {
+        !self.blocklist.is_empty() || self.spamhaus_key.is_some()
+    }
 }
 
 impl Common {

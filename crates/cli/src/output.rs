@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+use std::net::IpAddr;
+
+use sendercheck_core::blocklist::{ListResult, Listing};
 use sendercheck_core::dns::{Exchange, RecordType};
 use sendercheck_core::finding::{most_severe_first, Finding, Severity};
 use sendercheck_core::fix::{Place, WhereToFix};
@@ -31,7 +34,7 @@ impl Style {
         }
     }
 
-    fn verdict(&self, v: Verdict) -> String {
+    pub(crate) fn verdict(&self, v: Verdict) -> String {
         match v {
             Verdict::Pass => self.paint("1;32", "PASS"),
             Verdict::Fail => self.paint("1;31", "FAIL"),
@@ -130,6 +133,55 @@ pub fn report_with(
     resolver: &str,
     style: Style,
 ) -> String {
+    report_sections(report, place, more, "", elapsed_ms, resolver, style)
+}
+
+/// The full readable report of one address, with where to fix it, and the blocklists' answers
+/// (`ip --blocklists`).
+pub fn report_with_blocklists(
+    report: &Report,
+    place: Option<&WhereToFix>,
+    listings: &[Listing],
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
+    let mut section = String::from("\nBlocklists:\n");
+    blocklist_table(&mut section, listings, style);
+    for f in sendercheck_core::blocklist::findings(listings) {
+        finding(&mut section, &f, style);
+    }
+    let mut out = report_sections(report, place, &[], &section, elapsed_ms, resolver, style);
+    let verdict = Verdict::worst([
+        report.verdict(),
+        sendercheck_core::blocklist::verdict(listings),
+    ]);
+    if verdict != report.verdict() {
+        // The identity check's line opens the report; the blocklists make the whole worse.
+        out.insert_str(
+            0,
+            &format!(
+                "{} {}:{}\n",
+                style.verdict(verdict),
+                report.ip,
+                blocklist_summary(listings)
+            ),
+        );
+    }
+    out
+}
+
+/// The readable report of one address: the verdict line, results, where to fix it, findings,
+/// `more` findings from a paste, an extra `section`, then the DNS evidence.
+pub fn report_sections(
+    report: &Report,
+    place: Option<&WhereToFix>,
+    more: &[Finding],
+    section: &str,
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
     let mut out = verdict_line(report, style);
     out.push('\n');
     let ptr = report.iprev.ptr();
@@ -176,6 +228,7 @@ pub fn report_with(
         finding(&mut out, f, style);
     }
     paste_findings(&mut out, more, style);
+    out.push_str(section);
     let _ = writeln!(out, "\nDNS questions asked of {resolver}:");
     for e in exchanges {
         let answer = match &e.result {
@@ -361,4 +414,172 @@ fn spf_tree(out: &mut String, t: &sendercheck_core::domain::spf::Trace, depth: u
             spf_tree(out, child, depth + 2);
         }
     }
+}
+
+/// The blocklists' answers, one line per list: result, name, and the codes or the reason.
+pub fn blocklist_table(out: &mut String, listings: &[Listing], style: Style) {
+    let width = listings
+        .iter()
+        .map(|l| l.list.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for l in listings {
+        let (word, code) = match l.result {
+            ListResult::Listed => ("listed", "1;31"),
+            ListResult::NotListed => ("not listed", "32"),
+            ListResult::Unknown => ("unknown", "33"),
+        };
+        let what = match l.result {
+            ListResult::Listed => {
+                let codes: Vec<String> = l
+                    .decoded
+                    .iter()
+                    .map(|c| {
+                        if c.name.is_empty() {
+                            c.answer.to_string()
+                        } else {
+                            format!("{} {}", c.name, c.answer)
+                        }
+                    })
+                    .collect();
+                let reason = l
+                    .reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default();
+                format!("{}{reason}", codes.join(", "))
+            }
+            ListResult::NotListed => l.meaning.clone(),
+            ListResult::Unknown => l.reason.clone().unwrap_or_default(),
+        };
+        let line = format!(
+            "  {:<10}  {:<width$}  {what}",
+            style.paint(code, word),
+            l.list.name
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// The readable report of `sendercheck blocklists`.
+pub fn blocklists_report(
+    ip: IpAddr,
+    listings: &[Listing],
+    elapsed_ms: u64,
+    resolver: &str,
+    style: Style,
+) -> String {
+    let verdict = sendercheck_core::blocklist::verdict(listings);
+    let count = |r: ListResult| listings.iter().filter(|l| l.result == r).count();
+    let listed: Vec<&str> = listings
+        .iter()
+        .filter(|l| l.result == ListResult::Listed)
+        .map(|l| l.list.name.as_str())
+        .collect();
+    let unknown = count(ListResult::Unknown);
+    let summary = match verdict {
+        Verdict::Fail => format!("listed on {}", listed.join(", ")),
+        Verdict::TempError => format!(
+            "not listed on the {} list(s) that answered; {unknown} could not be checked through this resolver",
+            count(ListResult::NotListed)
+        ),
+        Verdict::Pass => format!("on none of the {} lists", listings.len()),
+    };
+    let mut out = format!("{} {ip}: {summary}\n\n", style.verdict(verdict));
+    blocklist_table(&mut out, listings, style);
+    for f in sendercheck_core::blocklist::findings(listings) {
+        finding(&mut out, &f, style);
+    }
+    let _ = writeln!(out, "\nDNS questions asked of {resolver}:");
+    for l in listings {
+        for e in &l.exchanges {
+            let _ = writeln!(
+                out,
+                "  {} {} → {}",
+                l.list.show(e.question.name.as_str()),
+                e.question.rtype,
+                answer(&e.result)
+            );
+        }
+    }
+    let _ = writeln!(out, "Checked in {elapsed_ms} ms.");
+    out
+}
+
+/// An answer in one line: rcode and records, or why there was none.
+fn answer(
+    result: &Result<sendercheck_core::dns::Answer, sendercheck_core::dns::ResolveError>,
+) -> String {
+    match result {
+        Ok(a) => {
+            let records: Vec<String> = a.records.iter().map(|r| r.data.to_string()).collect();
+            let ad = if a.authenticated { " ad" } else { "" };
+            if records.is_empty() {
+                format!("{}{ad}", a.rcode)
+            } else {
+                format!("{}{ad}: {}", a.rcode, records.join("; "))
+            }
+        }
+        Err(err) => format!("no answer: {err}"),
+    }
+}
+
+/// A batch's one-line result with the blocklists: the worse verdict, the results, and the most
+/// severe finding of either.
+pub fn verdict_line_with_blocklists(report: &Report, listings: &[Listing], style: Style) -> String {
+    let verdict = Verdict::worst([
+        report.verdict(),
+        sendercheck_core::blocklist::verdict(listings),
+    ]);
+    let mut line = format!(
+        "{} {}: iprev={}",
+        style.verdict(verdict),
+        report.ip,
+        report.iprev.result.as_str()
+    );
+    if let Some(h) = &report.helo {
+        let _ = write!(line, " helo={}", h.result.as_str());
+    }
+    let listed = listings.iter().any(|l| l.result == ListResult::Listed);
+    let unknown = listings.iter().any(|l| l.result == ListResult::Unknown);
+    let _ = write!(
+        line,
+        " blocklists={}",
+        if listed {
+            "listed"
+        } else if unknown {
+            "unknown"
+        } else {
+            "clear"
+        }
+    );
+    let mut findings = report.findings.clone();
+    findings.extend(sendercheck_core::blocklist::findings(listings));
+    if let Some(top) = sendercheck_core::finding::most_severe_first(findings).first() {
+        let _ = write!(line, " — {}", top.title);
+    }
+    line
+}
+
+/// The blocklists in a few words, for a batch's one-line results: ` blocklists: listed on X` or
+/// ` blocklists: clear`, with the lists that could not be checked.
+pub fn blocklist_summary(listings: &[Listing]) -> String {
+    let names = |r: ListResult| -> Vec<&str> {
+        listings
+            .iter()
+            .filter(|l| l.result == r)
+            .map(|l| l.list.name.as_str())
+            .collect()
+    };
+    let listed = names(ListResult::Listed);
+    let unknown = names(ListResult::Unknown);
+    let mut s = if listed.is_empty() {
+        " blocklists: clear".to_string()
+    } else {
+        format!(" blocklists: listed on {}", listed.join(", "))
+    };
+    if !unknown.is_empty() {
+        s.push_str(&format!(" (unknown: {})", unknown.join(", ")));
+    }
+    s
 }

@@ -620,7 +620,7 @@ fn unrecognised_text_lists_the_formats() {
         }
     }
     let run = sendercheck(&["paste"], &http(), Some("hello there"));
-    assert!(run.stderr.starts_with("sendercheck: The paste has no Received header, no Postfix or Exim log line naming a client address, no Postfix or Exim settings and no EHLO line. Paste one of these:\n- message headers: Received: from mail.example.com"), "{}", run.stderr);
+    assert!(run.stderr.starts_with("sendercheck: The paste has no bounce or SMTP reply, no Received header, no Postfix or Exim log line naming a client address, no Postfix or Exim settings and no EHLO line. Paste one of these:\n- a bounce (a delivery failure report or the receiver's SMTP reply): 550-5.7.25 [192.0.2.10]"), "{}", run.stderr);
     let run = sendercheck(&["paste"], &http(), Some(""));
     assert!(
         run.stderr

@@ -44,6 +44,20 @@ pub enum Error {
         /// What exactly is wrong.
         reason: String,
     },
+    /// Text that should have been a DNS blocklist zone.
+    #[error("`{zone}` is not a blocklist zone: {reason}")]
+    InvalidZone {
+        /// The text as given (shortened if huge).
+        zone: String,
+        /// What exactly is wrong.
+        reason: String,
+    },
+    /// Text that should have been a Spamhaus Data Query Service key.
+    #[error("the Spamhaus key is not valid: {reason}")]
+    InvalidKey {
+        /// What exactly is wrong (the key itself is never repeated).
+        reason: String,
+    },
     /// Nothing was given where an address or host name was needed.
     #[error("Enter the sending server's IP address or host name.")]
     NoTarget,

@@ -34,8 +34,12 @@
 //! | [`domain`] | the sending domain: SPF (RFC 7208 `check_host()` with a trace), DMARC (RFC 9989 tree walk and record), DKIM keys, identifier alignment, MX and existence, the providers' requirements as data |
 //! | [`fix`] | where to make each fix: who runs the reverse zone, who hosts the forward zones, which MTA setting (data in `crates/core/data/`, outside the page's first load) |
 //! | [`report`] | a run's subject and outcome ([`Target`], [`Checked`]), the headline, JSON and Markdown |
-//! | [`paste`] | recognising pasted headers, logs and configs, and what only a paste can tell |
+//! | [`paste`] | recognising pasted headers, logs, configs and bounces, and what only a paste can tell |
+//! | [`bounce`] | reading bounces (DSNs, NDRs, MTA log replies, bare SMTP replies), the knowledge base of receivers' replies, the reply-code registry, and whether a bounce's cause is still there |
+//! | [`blocklist`] | DNS blocklists (RFC 5782): the curated lists as data, IPv6 nibbles, the test points asked in the same round, decoded codes |
 
+pub mod blocklist;
+pub mod bounce;
 pub mod dns;
 pub mod domain;
 mod error;

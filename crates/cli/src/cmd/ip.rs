@@ -3,11 +3,13 @@
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
+use futures::future::{join, OptionFuture};
 use futures::stream::{self, StreamExt};
+use sendercheck_core::blocklist::{self, check_blocklists, Blocklist, Listing};
 use sendercheck_core::dns::Cached;
-use sendercheck_core::fix::where_to_fix;
+use sendercheck_core::fix::{where_to_fix, MtaChoice, WhereToFix};
 use sendercheck_core::report::report_json_with;
-use sendercheck_core::{check, parse_ip, Verdict};
+use sendercheck_core::{check, parse_ip, Report, Resolver, Verdict};
 
 use super::{client, timed, BadInput};
 use crate::output::{self, Style};
@@ -31,25 +33,88 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         };
         return super::domain::run(&args, &opts.common, style).await;
     }
+    let lists = blocklists(opts)?;
     let doh = client(&opts.common)?;
     let mta = opts.common.mta.map(Into::into);
-    let ((report, place), ms) = timed(async {
-        let report = check(&doh, ip, opts.helo.as_deref()).await;
-        let place = where_to_fix(&doh, &report, mta).await;
-        (report, place)
-    })
-    .await;
+    let (checked, ms) = timed(checks(&doh, ip, opts, lists.as_deref(), mta, true)).await;
     let mut out = std::io::stdout().lock();
+    let resolver = doh.endpoint().as_str();
+    let Checked {
+        report,
+        place,
+        listings,
+    } = &checked;
     if opts.common.json {
-        writeln!(out, "{}", report_json_with(&report, &place, ms))?;
-    } else {
-        write!(
+        let place = place.as_ref().expect("asked for");
+        writeln!(
             out,
             "{}",
-            output::report(&report, Some(&place), ms, doh.endpoint().as_str(), style)
+            report_json_with(report, place, listings.as_deref(), ms)
         )?;
+    } else {
+        let text = match listings {
+            Some(l) => {
+                output::report_with_blocklists(report, place.as_ref(), l, ms, resolver, style)
+            }
+            None => output::report(report, place.as_ref(), ms, resolver, style),
+        };
+        write!(out, "{text}")?;
     }
-    Ok(report.verdict())
+    Ok(checked.verdict())
+}
+
+/// The lists to ask, when `--blocklists` (or a list option) was given.
+fn blocklists(opts: &Options) -> Result<Option<Vec<Blocklist>>, BadInput> {
+    if opts.blocklists || opts.lists.given() {
+        Ok(Some(opts.lists.lists()?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// One address's results: its identity check, where to fix it, and the blocklists' answers.
+struct Checked {
+    report: Report,
+    place: Option<WhereToFix>,
+    listings: Option<Vec<Listing>>,
+}
+
+impl Checked {
+    /// The identity verdict, made worse by the blocklists.
+    fn verdict(&self) -> Verdict {
+        Verdict::worst([
+            self.report.verdict(),
+            self.listings
+                .as_deref()
+                .map_or(Verdict::Pass, blocklist::verdict),
+        ])
+    }
+}
+
+/// The identity check and, when asked, the blocklists, at once; then where to fix it (one more
+/// round, only when `place` is asked for).
+async fn checks<R: Resolver>(
+    resolver: &R,
+    ip: std::net::IpAddr,
+    opts: &Options,
+    lists: Option<&[Blocklist]>,
+    mta: Option<MtaChoice>,
+    place: bool,
+) -> Checked {
+    let (report, listings) = join(
+        check(resolver, ip, opts.helo.as_deref()),
+        OptionFuture::from(lists.map(|l| check_blocklists(resolver, ip, l))),
+    )
+    .await;
+    let place = match place {
+        true => Some(where_to_fix(resolver, &report, mta).await),
+        false => None,
+    };
+    Checked {
+        report,
+        place,
+        listings,
+    }
 }
 
 /// Reads addresses from stdin and checks them with bounded concurrency, printing in input order.
@@ -84,32 +149,31 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
         }
     }
     let concurrency = opts.concurrency.clamp(1, 64);
-    let helo = opts.helo.as_deref();
+    let lists = blocklists(opts)?;
+    let lists = lists.as_deref();
     let mta = opts.common.mta.map(Into::into);
     let json = opts.common.json;
     let doh = &doh;
     // Where to fix it goes only into the JSON: the readable batch prints one line per address.
     let mut results = stream::iter(addresses)
-        .map(|ip| {
-            timed(async move {
-                let report = check(doh, ip, helo).await;
-                let place = if json {
-                    Some(where_to_fix(doh, &report, mta).await)
-                } else {
-                    None
-                };
-                (report, place)
-            })
-        })
+        .map(|ip| timed(checks(doh, ip, opts, lists, mta, json)))
         .buffered(concurrency);
-    let mut verdict = Verdict::Pass;
+    let mut worst = Verdict::Pass;
     let mut out = std::io::stdout().lock();
-    while let Some(((report, place), ms)) = results.next().await {
-        verdict = verdict.max(report.verdict());
-        if let Some(place) = &place {
-            writeln!(out, "{}", report_json_with(&report, place, ms))?;
-        } else {
-            writeln!(out, "{}", output::verdict_line(&report, style))?;
+    while let Some((c, ms)) = results.next().await {
+        worst = worst.max(c.verdict());
+        match (&c.place, &c.listings) {
+            (Some(place), l) => writeln!(
+                out,
+                "{}",
+                report_json_with(&c.report, place, l.as_deref(), ms)
+            )?,
+            (None, Some(l)) => writeln!(
+                out,
+                "{}",
+                output::verdict_line_with_blocklists(&c.report, l, style)
+            )?,
+            (None, None) => writeln!(out, "{}", output::verdict_line(&c.report, style))?,
         }
         out.flush()?;
     }
@@ -119,5 +183,5 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
         ))
         .into());
     }
-    Ok(verdict)
+    Ok(worst)
 }

@@ -1,5 +1,6 @@
 //! The commands, one file each; here what they share: the DoH client, timing and the exit status.
 
+pub mod blocklists;
 pub mod domain;
 pub mod host;
 pub mod ip;

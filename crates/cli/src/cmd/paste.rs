@@ -4,14 +4,15 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use anyhow::Context;
+use sendercheck_core::bounce::FollowUpOptions;
 use sendercheck_core::finding::most_severe_first;
 use sendercheck_core::fix::where_to_fix_paste;
-use sendercheck_core::paste::{self, MAX_PASTE};
+use sendercheck_core::paste::{self, PasteReport, MAX_PASTE};
 use sendercheck_core::{Checked, Verdict};
 
 use super::{client, timed, BadInput};
 use crate::output::{self, Style};
-use crate::Common;
+use crate::{Common, ListOptions};
 
 /// Reads a paste: at most [`MAX_PASTE`] bytes, so an endless stdin is not slurped.
 fn read_paste(file: &Path) -> anyhow::Result<String> {
@@ -44,9 +45,13 @@ fn read_paste(file: &Path) -> anyhow::Result<String> {
 pub async fn run(
     file: &Path,
     hop: Option<usize>,
+    lists: &ListOptions,
     opts: &Common,
     style: Style,
 ) -> anyhow::Result<Verdict> {
+    let options = FollowUpOptions {
+        blocklists: lists.lists()?,
+    };
     let text = read_paste(file)?;
     // The message lists the recognised formats, one sample line each.
     let mut extracted =
@@ -64,7 +69,7 @@ pub async fn run(
     drop(text);
     let doh = client(opts)?;
     let ((report, place), ms) = timed(async {
-        let report = paste::check_paste(&doh, extracted).await;
+        let report = paste::check_paste_with(&doh, extracted, &options).await;
         let place = where_to_fix_paste(&doh, &report, opts.mta).await;
         (report, place)
     })
@@ -80,6 +85,7 @@ pub async fn run(
     let resolver = doh.endpoint().as_str();
     let mut page = crate::extracted::block(&report.extracted, style);
     page.push('\n');
+    bounce_summary(&mut page, &report, style);
     match &report.checked {
         Some(Checked::Ip(r)) => {
             page.push_str(&output::report_with(
@@ -115,4 +121,48 @@ pub async fn run(
     }
     write!(out, "{page}")?;
     Ok(report.verdict())
+}
+
+/// A bounce's verdict (whether its cause is still there) and the blocklists' answers, before the
+/// address's own report.
+fn bounce_summary(page: &mut String, report: &PasteReport, style: Style) {
+    let Some(b) = &report.bounce else {
+        return;
+    };
+    let cause = report
+        .findings
+        .iter()
+        .find(|f| f.id.as_str().starts_with("bounce-") && f.id != "bounce-reply");
+    if let Some(f) = cause {
+        let verdict = match b.cause {
+            sendercheck_core::bounce::Cause::Present => Verdict::Fail,
+            sendercheck_core::bounce::Cause::Fixed => Verdict::Pass,
+            _ => Verdict::TempError,
+        };
+        page.push_str(&output::problem_line(
+            &format!("Bounce: {}", f.title),
+            verdict,
+            style,
+        ));
+        page.push('\n');
+    }
+    if let Some(listings) = &b.follow.blocklists {
+        page.push_str("\nBlocklists:\n");
+        output::blocklist_table(page, listings, style);
+    }
+    if let Some(e) = &b.follow.spf {
+        page.push_str(&format!(
+            "\n  SPF of {} for {}: {}\n",
+            e.domain,
+            e.ip,
+            e.result.as_str()
+        ));
+    }
+    if let Some(d) = &b.follow.dmarc {
+        page.push_str(&format!("  DMARC of {}: {}\n", d.domain, d.result.as_str()));
+    }
+    for (check, why) in &b.follow.skipped {
+        page.push_str(&format!("  {} not checked: {why}\n", check.as_str()));
+    }
+    page.push('\n');
 }

@@ -234,6 +234,33 @@ catalogue! {
     WhereMta = "where-mta", Where, Info, [RFC5321_EHLO];
     /// The user's MTA's setting for Sender Address Verification.
     WhereSav = "where-sav", Where, Info, [POSTFIX_SAV, EXIM_CALLOUT];
+
+    // DNS blocklists (blocklist/).
+
+    /// The address is listed for abuse (spam, exploits, traps).
+    BlocklistListed = "blocklist-listed", Blocklist, Error, [RFC5782];
+    /// A policy listing: the address's ISP says it should not send directly (Spamhaus PBL).
+    BlocklistPolicy = "blocklist-policy", Blocklist, Error, [SPAMHAUS_ZONES];
+    /// The address's network or ISP is listed, not the address (UCEPROTECT levels 2 and 3).
+    BlocklistNetwork = "blocklist-network", Blocklist, Warning, [RFC5782];
+    /// A list cannot be checked through this resolver (error code, no test point, no answer).
+    BlocklistUnknown = "blocklist-unknown", Blocklist, Warning, [RFC5782_TESTS, SPAMHAUS_PUBLIC_RESOLVERS];
+    /// None of the lists that answered lists the address.
+    BlocklistClear = "blocklist-clear", Blocklist, Ok, [RFC5782];
+
+    // Bounces (bounce/): what the receiver said, and whether its cause is still there.
+
+    /// What the receiver's reply means and what to do about it.
+    BounceReply = "bounce-reply", Bounce, Info, [RFC5321_REPLIES, RFC3463];
+    /// The check the reply points to still fails: the cause is still there.
+    BounceCausePresent = "bounce-cause-present", Bounce, Error, [RFC3463];
+    /// The checks the reply points to pass now: the bounce came from before the fix.
+    BounceCauseFixed = "bounce-cause-fixed", Bounce, Ok, [RFC3463];
+    /// Reputation, volume, content or the recipient: no DNS change fixes it.
+    BounceNotDns = "bounce-not-dns", Bounce, Warning, [RFC3463];
+    /// Whether the cause is still there could not be decided.
+    BounceCauseUnknown = "bounce-cause-unknown", Bounce, Warning, [RFC3463];
+
 }
 
 impl FindingId {

@@ -75,11 +75,16 @@ pub enum Area {
     /// Where to make a fix: who runs the reverse zone, who hosts the forward zone, which MTA
     /// setting.
     Where,
+    /// DNS blocklists (RFC 5782).
+    Blocklist,
+    /// A receiver's refusal (a bounce) and whether its cause is still there.
+    Bounce,
 }
 
 impl Area {
     /// The check word (`address`, `iprev`, `generic`, `helo`, `sav`, `receiver`, `spf`, `dmarc`,
-    /// `dkim`, `alignment`, `mx`, `requirements`, `where`), as in JSON and the page's `data-check`.
+    /// `dkim`, `alignment`, `mx`, `requirements`, `where`, `blocklist`, `bounce`), as in JSON and
+    /// the page's `data-check`.
     pub fn as_str(self) -> &'static str {
         match self {
             Area::Address => "address",
@@ -95,6 +100,8 @@ impl Area {
             Area::Mx => "mx",
             Area::Requirements => "requirements",
             Area::Where => "where",
+            Area::Blocklist => "blocklist",
+            Area::Bounce => "bounce",
         }
     }
 }

@@ -280,3 +280,40 @@ pub const RFC2308_SOA: Reference = Reference {
     title: "RFC 2308 §3",
     url: "https://www.rfc-editor.org/rfc/rfc2308#section-3",
 };
+// DNS blocklists and bounces.
+
+/// RFC 5782 §2: how a DNS blocklist answers.
+pub const RFC5782: Reference = Reference {
+    title: "RFC 5782 §2 (DNS blocklists)",
+    url: "https://www.rfc-editor.org/rfc/rfc5782#section-2",
+};
+/// RFC 5782 §5: the test entries every list must carry.
+pub const RFC5782_TESTS: Reference = Reference {
+    title: "RFC 5782 §5 (test entries)",
+    url: "https://www.rfc-editor.org/rfc/rfc5782#section-5",
+};
+/// Spamhaus's zones and return codes.
+pub const SPAMHAUS_ZONES: Reference = Reference {
+    title: "Spamhaus zones and return codes",
+    url: "https://docs.spamhaus.com/datasets/docs/source/10-data-type-documentation/datasets/040-zones.html",
+};
+/// Spamhaus on queries through public resolvers (127.255.255.254) and over the limit (.255).
+pub const SPAMHAUS_PUBLIC_RESOLVERS: Reference = Reference {
+    title: "Spamhaus: queries through public resolvers",
+    url: "https://www.spamhaus.org/news/article/788/",
+};
+/// RFC 3463, enhanced mail system status codes.
+pub const RFC3463: Reference = Reference {
+    title: "RFC 3463 (enhanced status codes)",
+    url: "https://www.rfc-editor.org/rfc/rfc3463",
+};
+/// RFC 3464, delivery status notifications.
+pub const RFC3464: Reference = Reference {
+    title: "RFC 3464 (delivery status notifications)",
+    url: "https://www.rfc-editor.org/rfc/rfc3464",
+};
+/// RFC 5321 §4.2, SMTP replies.
+pub const RFC5321_REPLIES: Reference = Reference {
+    title: "RFC 5321 §4.2 (SMTP replies)",
+    url: "https://www.rfc-editor.org/rfc/rfc5321#section-4.2",
+};

@@ -356,6 +356,44 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     Some(x)
 }
 
+/// Every Received header of `text`, top first, with no roles judged: the returned message of a
+/// bounce, whose chain the bounce reader walks itself (the receiver is known there).
+pub(crate) fn received_hops(text: &str) -> Vec<Hop> {
+    fields(text)
+        .iter()
+        .filter(|f| f.name.eq_ignore_ascii_case("received"))
+        .take(MAX_HOPS)
+        .map(|f| super::received::parse(&f.value, f.position))
+        .collect()
+}
+
+/// The returned message's Received chain of a bounce, when the sending IP came from it: the hop
+/// that gave it is the entry, the hops above it the receiver's, those below the sender's.
+pub(crate) fn returned_chain(b: &crate::bounce::Bounce) -> (Vec<Hop>, Option<usize>) {
+    let (Some(text), Some(entry)) = (b.returned.as_deref(), b.returned_hop) else {
+        return (Vec::new(), None);
+    };
+    let mut hops = received_hops(&crate::bounce::reindent(text));
+    for (i, hop) in hops.iter_mut().enumerate() {
+        (hop.role, hop.why) = match i.cmp(&entry) {
+            std::cmp::Ordering::Less => (
+                HopRole::Receiver,
+                "Added by the receiver above the hop that names the sending IP.".into(),
+            ),
+            std::cmp::Ordering::Equal => (
+                HopRole::Entry,
+                "Where the receiver took the returned message from the sending server.".into(),
+            ),
+            std::cmp::Ordering::Greater => (
+                HopRole::Sender,
+                "Below the entry hop: added on the sender's side.".into(),
+            ),
+        };
+    }
+    let chosen = (entry < hops.len()).then_some(entry);
+    (hops, chosen)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,14 @@
 //! submission from a user's device at a public address); `auth` is how the header shows an
 //! authenticated client (`with ESMTPSA`, `(authenticated bits=0)`), else null.
 //!
+//! A bounce (`format` `bounce`, or a log line quoting a receiver's reply) adds
+//! `extracted.bounce` (see [`crate::bounce::bounce_json`]) and, beside the address's fields, the
+//! checks it pointed to: `bounce_cause` (`fixed`, `present`, `not-dns`, `unknown`),
+//! `blocklists` (as `sendercheck blocklists --json`), `spf` (`{"domain", "sender", "ip",
+//! "result", "record", "decided_by", "problem", "lookups"}`), `dmarc` (the DMARC check's JSON),
+//! `alignment`, `dkim` (one object per key checked), `mx`, each only when it ran, and
+//! `bounce_skipped` (`[{"check", "why"}]`, the checks that could not run).
+//!
 //! Keys come out in alphabetical order, like every JSON object of the CLI. With an address, the
 //! fields besides `extracted` are those of `sendercheck ip --json`, and
 //! `findings` also holds the paste's own (`sav-callout`, `receiver-*`). With only an EHLO host
@@ -39,10 +47,17 @@ use std::net::IpAddr;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::run::PasteReport;
+use super::run::{BounceCheck, PasteReport};
 use super::{Extracted, Format, HopRole, SavLine, Sender, Setting};
+use crate::blocklist::json::ListingJson;
+use crate::bounce::json::BounceJson;
+use crate::bounce::{Cause, CheckKind};
+use crate::domain::alignment::Alignment;
 use crate::domain::check::DomainJson;
+use crate::domain::dkim::DkimKey;
+use crate::domain::mx::Mx;
 use crate::domain::requirements::Judged;
+use crate::domain::spf::SpfResult;
 use crate::finding::{most_severe_first, Finding};
 use crate::fix::{MtaJson, PasteWhere};
 use crate::report::json::{value, HostJson, QueryJson, ReportJson};
@@ -57,6 +72,77 @@ struct PasteJson<'a> {
     domain: Option<DomainJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requirements: Option<&'a [Judged]>,
+    #[serde(flatten)]
+    bounce: Option<BounceChecksJson<'a>>,
+}
+
+/// The checks a bounce pointed to.
+#[derive(Serialize)]
+struct BounceChecksJson<'a> {
+    bounce_cause: Cause,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocklists: Option<Vec<ListingJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spf: Option<SpfJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dmarc: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alignment: Option<&'a Alignment>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    dkim: &'a [DkimKey],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mx: Option<&'a Mx>,
+    bounce_skipped: Vec<SkippedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SpfJson<'a> {
+    domain: &'a str,
+    sender: &'a str,
+    ip: IpAddr,
+    result: SpfResult,
+    record: Option<&'a str>,
+    decided_by: Option<&'a str>,
+    problem: Option<&'a str>,
+    lookups: usize,
+}
+
+#[derive(Serialize)]
+struct SkippedJson<'a> {
+    check: CheckKind,
+    why: &'a str,
+}
+
+impl<'a> BounceChecksJson<'a> {
+    fn new(b: &'a BounceCheck) -> Self {
+        let f = &b.follow;
+        BounceChecksJson {
+            bounce_cause: b.cause,
+            blocklists: f
+                .blocklists
+                .as_ref()
+                .map(|l| l.iter().map(ListingJson::new).collect()),
+            spf: f.spf.as_ref().map(|e| SpfJson {
+                domain: &e.domain,
+                sender: &e.sender,
+                ip: e.ip,
+                result: e.result,
+                record: e.record.as_deref(),
+                decided_by: e.decided_by.as_deref(),
+                problem: e.problem.as_deref(),
+                lookups: e.lookups,
+            }),
+            dmarc: f.dmarc.as_ref().map(|d| d.json()),
+            alignment: f.alignment.as_ref(),
+            dkim: &f.dkim,
+            mx: f.mx.as_ref(),
+            bounce_skipped: f
+                .skipped
+                .iter()
+                .map(|(check, why)| SkippedJson { check: *check, why })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -91,6 +177,8 @@ struct ExtractedJson<'a> {
     settings: &'a [Setting],
     sav_lines: &'a [SavLine],
     sender: &'a Sender,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bounce: Option<BounceJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -179,6 +267,7 @@ impl<'a> ExtractedJson<'a> {
             settings: &x.settings,
             sav_lines: &x.sav_lines,
             sender: &x.sender,
+            bounce: x.bounce.as_ref().map(BounceJson::new),
         }
     }
 }
@@ -245,5 +334,6 @@ fn json(p: &PasteReport, place: Option<&PasteWhere>, elapsed_ms: u64) -> Value {
         extracted: ExtractedJson::new(&p.extracted),
         domain: p.domain.as_ref().map(DomainJson::new),
         requirements: p.domain.as_ref().map(|d| d.requirements.as_slice()),
+        bounce: p.bounce.as_ref().map(BounceChecksJson::new),
     })
 }

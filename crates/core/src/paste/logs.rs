@@ -7,11 +7,15 @@
 //!
 //! Exim (spec ch. "Log files"): `H=NAME (HELO) [IP]:PORT`, `H=(HELO) [IP]` with no verified name,
 //! `H=NAME [IP]` when the EHLO name equals it; on `<=` arrivals and `rejected` lines the host is the
-//! client, on `=>`/`->`/`**`/`==` deliveries it is the remote server.
+//! client, on `=>`/`->`/`**`/`==`/`*>` deliveries, and on any line with `SMTP error from remote
+//! mail server`, it is the remote server: never the sender, whatever the reply's words (a
+//! deferral's reply may well say "rejected").
 //!
 //! On the sending side both logs quote the receiver's refusal, and Gmail's names the address it
 //! saw: `said: 550-5.7.25 [192.0.2.10] The IP address sending this message does not have a PTR
-//! record`. That address is taken when no client line names one.
+//! record`. That address ([`crate::bounce`] reads it, never the receiver's `host H[IP]`) is taken
+//! when no client line names one; the first line quoting a receiver's reply becomes
+//! [`Extracted::bounce`].
 
 use std::net::IpAddr;
 
@@ -48,7 +52,8 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
         .enumerate()
         .filter_map(|(n, line)| read(line).map(|c| (n + 1, c, line)))
         .collect();
-    if clients.is_empty() && format == Format::PostfixLog {
+    let bounce = crate::bounce::log::from_log(text).map(|(_, b)| b);
+    if clients.is_empty() && format == Format::PostfixLog && bounce.is_none() {
         return None;
     }
     // The first public client address: a local submission (127.0.0.1, a LAN host) logged before
@@ -92,10 +97,14 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     let mut x = Extracted {
         format,
         notes,
+        bounce,
         ..Extracted::default()
     };
     let Some((n, c, line)) = chosen else {
-        x.reason = "No line names a client address.".into();
+        x.reason = match &x.bounce {
+            Some(_) => "No line names the sending address: the receiver's reply quoted in the log does not name it, and its `host H[IP]` is the receiver's own.".into(),
+            None => "No line names a client address.".into(),
+        };
         return Some(x);
     };
     x.ip = c.ip;
@@ -125,30 +134,26 @@ pub(super) fn extract(text: &str) -> Option<Extracted> {
     Some(x)
 }
 
-/// Whether some line has Exim's `H=` host field or its connection notation.
+/// Whether some line has Exim's `H=` host field or its connection notation, or is an Exim
+/// delivery line quoting a remote server's error.
 fn exim_like(text: &str) -> bool {
-    text.lines()
-        .any(|l| (l.contains(" H=") || l.starts_with("H=")) && l.contains('['))
+    text.lines().any(|l| {
+        ((l.contains(" H=") || l.starts_with("H=")) && l.contains('['))
+            || (l.contains("SMTP error from remote") && !l.contains("postfix/"))
+    })
 }
 
-/// `said: … [IP]`, Exim's `SMTP error from remote mail server …: … [IP]`, or `refused to talk to
-/// me: … ?ip=IP`: the address the receiver saw, when its reply names one (Gmail's 5.7.25 and
-/// 4.7.x replies do, and web.de's refusal links to a page with `ip=`).
+/// The address a receiver's quoted reply on this line names as the client (Postfix `said:` and
+/// `refused to talk to me:`, Exim's `SMTP error from remote mail server`), read by
+/// [`crate::bounce`]: never the replying server's own `H[IP]`.
 fn quoted_address(line: &str) -> Option<IpAddr> {
-    let at = line
-        .find(" said: ")
-        .or_else(|| line.find("SMTP error from remote"))
-        .or_else(|| line.find("refused to talk to me"))?;
-    line[at..].split_whitespace().take(40).find_map(|w| {
-        if w.starts_with('[') {
-            return bracketed_ip(w.trim_end_matches([',', ';', ':', '.']));
-        }
-        let (_, after) = w.split_once("ip=")?;
-        let end = after
-            .find(|c: char| !(c.is_ascii_hexdigit() || c == '.' || c == ':'))
-            .unwrap_or(after.len());
-        plain_ip(&after[..end])
-    })
+    if !(line.contains(" said: ")
+        || line.contains("SMTP error from remote")
+        || line.contains("refused to talk to me"))
+    {
+        return None;
+    }
+    crate::bounce::log::from_log(line).and_then(|(_, b)| b.sending_ip)
 }
 
 fn postfix_line(line: &str) -> Option<Client> {
@@ -198,10 +203,16 @@ fn postfix_line(line: &str) -> Option<Client> {
 fn exim_line(line: &str) -> Option<Client> {
     let words: Vec<&str> = line.split_whitespace().collect();
     // Only arrivals (`<=`) and rejections name the client in `H=`; on deliveries (`=>`, `->`,
-    // `**`, `==`, `*>`) and other lines it is the remote server. Syslog may prefix the line.
-    let arrival = words.contains(&"<=") || line.contains("rejected") || line.contains("refused");
+    // `**`, `==`, `*>`), on a remote server's error and on other lines it is the remote server.
+    // Syslog may prefix the line.
+    let delivery = words
+        .iter()
+        .any(|w| matches!(*w, "=>" | "->" | "**" | "==" | "*>"))
+        || line.contains("SMTP error from remote");
+    let arrival = !delivery
+        && (words.contains(&"<=") || line.contains("rejected") || line.contains("refused"));
     let mut c = Client::default();
-    if arrival || line.contains("connection from") {
+    if arrival || (!delivery && line.contains("connection from")) {
         let start = words
             .iter()
             .position(|w| w.starts_with("H=") && arrival)

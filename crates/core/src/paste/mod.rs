@@ -24,14 +24,14 @@
 mod auth;
 mod config;
 mod findings;
-mod headers;
+pub(crate) mod headers;
 mod json;
 mod logs;
 mod received;
 mod run;
 mod sender;
 mod services;
-mod text;
+pub(crate) mod text;
 mod walk;
 
 use std::fmt;
@@ -39,12 +39,13 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+use crate::bounce::Bounce;
 pub use auth::{AuthHeader, MethodResult};
 pub use findings::paste_findings;
 pub use headers::{Hop, HopRole};
 pub use json::{paste_json, paste_json_with};
 pub use received::parse_received;
-pub use run::{check_paste, domain_input, target, PasteReport};
+pub use run::{check_paste, check_paste_with, domain_input, target, BounceCheck, PasteReport};
 pub use sender::{DkimId, Sender};
 pub use services::{filter_of, outbound_edge, Service, FILTERS};
 
@@ -54,6 +55,9 @@ pub const MAX_PASTE: usize = 4 << 20;
 /// What kind of text was pasted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// A bounce: a delivery status notification or non-delivery report, a bounce message, a
+    /// Sendmail log line, Postfix's queue listing, or a bare SMTP reply (see [`crate::bounce`]).
+    Bounce,
     /// A message's headers, or a whole .eml.
     #[default]
     Headers,
@@ -71,7 +75,8 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order they are tried.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
+        Format::Bounce,
         Format::Headers,
         Format::PostfixLog,
         Format::EximLog,
@@ -83,6 +88,7 @@ impl Format {
     /// The format word, as in JSON (`headers`, `postfix-log`, …).
     pub fn as_str(self) -> &'static str {
         match self {
+            Format::Bounce => "bounce",
             Format::Headers => "headers",
             Format::PostfixLog => "postfix-log",
             Format::EximLog => "exim-log",
@@ -97,7 +103,8 @@ impl Format {
         matches!(self, Format::PostfixConfig | Format::EximConfig)
     }
 
-    /// Written by a receiver, so it can record the reverse name it found for the sender.
+    /// Written by a receiver, so it can record the reverse name it found for the sender (a
+    /// bounce is the receiver's reply, which names no reverse name).
     pub fn is_receivers_record(self) -> bool {
         matches!(self, Format::Headers | Format::PostfixLog | Format::EximLog)
     }
@@ -105,6 +112,7 @@ impl Format {
     /// What the format is, for people.
     pub fn describe(self) -> &'static str {
         match self {
+            Format::Bounce => "a bounce (a delivery failure report or the receiver's SMTP reply)",
             Format::Headers => "message headers",
             Format::PostfixLog => "a Postfix log",
             Format::EximLog => "an Exim main log",
@@ -117,6 +125,7 @@ impl Format {
     /// A one-line sample of the format.
     pub fn sample(self) -> &'static str {
         match self {
+            Format::Bounce => "550-5.7.25 [192.0.2.10] The IP address sending this message does not have a PTR record setup",
             Format::Headers => "Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net …",
             Format::PostfixLog => "postfix/smtpd[1234]: connect from mail.example.com[192.0.2.10]",
             Format::EximLog => "<= alice@example.com H=mail.example.com (mail.example.com) [192.0.2.10]:42315 P=esmtps",
@@ -185,6 +194,9 @@ pub struct Extracted {
     /// The sending domain the paste names: headers' From, Return-Path and DKIM signatures, a
     /// configuration's origin domain.
     pub sender: Sender,
+    /// What a bounce says: the whole paste for [`Format::Bounce`], or a Postfix/Exim log line
+    /// that quotes a receiver's reply.
+    pub bounce: Option<Bounce>,
 }
 
 impl Extracted {
@@ -262,9 +274,12 @@ impl std::error::Error for NotRecognised {}
 /// Recognises the paste and extracts what it says about the sending server.
 ///
 /// Formats are tried in the order of [`Format::ALL`]; the first whose markers appear wins:
-/// a `Received:`, `Authentication-Results:` or `Received-SPF:` header line; a Postfix or Exim log
-/// line naming a client `NAME[IP]` / `H=… [IP]`; Postfix or Exim configuration parameters; a single
-/// EHLO line or host name.
+/// a bounce (a DSN's fields, a bounce message's wording, a Sendmail `stat=` line, a text that
+/// opens with a 4xx/5xx reply; never Postfix or Exim log lines, which keep their format and carry
+/// their receiver's reply in [`Extracted::bounce`]); a `Received:`, `Authentication-Results:` or
+/// `Received-SPF:` header line; a Postfix or Exim log line naming a client `NAME[IP]` / `H=…
+/// [IP]` or quoting a receiver's reply; Postfix or Exim configuration parameters; a single EHLO
+/// line or host name.
 pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
     if text.len() > MAX_PASTE {
         return Err(NotRecognised {
@@ -279,6 +294,9 @@ pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
         return Err(NotRecognised {
             reason: "Nothing was pasted.".into(),
         });
+    }
+    if let Some(b) = crate::bounce::read(text) {
+        return Ok(bounce_extracted(b));
     }
     if let Some(mut x) = headers::extract(text) {
         x.sender = sender::from_fields(&headers::fields(text));
@@ -296,6 +314,30 @@ pub fn extract(text: &str) -> Result<Extracted, NotRecognised> {
     Err(NotRecognised {
         reason: unrecognised_reason(text),
     })
+}
+
+/// A bounce read as the whole paste: the sending IP and why, and the returned message's Received
+/// chain when the address came from it.
+fn bounce_extracted(b: Bounce) -> Extracted {
+    let reason = match (&b.sending_ip, &b.sending_ip_from) {
+        (Some(_), Some(from)) => format!("The paste is {}; the sending IP comes from {from}.", b.source.describe()),
+        _ => format!(
+            "The paste is {}; it does not name the sending IP (the receiver's own address, {}, never is).",
+            b.source.describe(),
+            b.receiver_ip.map_or_else(|| "when given".to_string(), |ip| ip.to_string())
+        ),
+    };
+    let (hops, chosen) = headers::returned_chain(&b);
+    Extracted {
+        format: Format::Bounce,
+        ip: b.sending_ip,
+        helo: b.helo.clone(),
+        reason,
+        hops,
+        chosen,
+        bounce: Some(b),
+        ..Extracted::default()
+    }
 }
 
 /// The client's command in a transcript line: `EHLO x` after an optional prompt such as swaks'
@@ -393,7 +435,7 @@ fn unrecognised_reason(text: &str) -> String {
     {
         return "The paste looks like binary data, not text.".into();
     }
-    "The paste has no Received header, no Postfix or Exim log line naming a client address, no Postfix or Exim settings and no EHLO line.".into()
+    "The paste has no bounce or SMTP reply, no Received header, no Postfix or Exim log line naming a client address, no Postfix or Exim settings and no EHLO line.".into()
 }
 
 #[cfg(test)]
@@ -428,7 +470,7 @@ mod tests {
         let e = extract("hello there, my mail bounces").unwrap_err();
         let text = e.to_string();
         assert!(
-            text.starts_with("The paste has no Received header"),
+            text.starts_with("The paste has no bounce or SMTP reply"),
             "{text}"
         );
         for f in Format::ALL {

@@ -31,6 +31,8 @@ use serde_json::Value;
 
 use super::check::{Report, Verdict};
 use super::host::HostReport;
+use crate::blocklist::json::ListingJson;
+use crate::blocklist::Listing;
 use crate::dns::{Exchange, Rcode, Record, RecordType};
 use crate::domain::check::{DomainJson, DomainReport};
 use crate::domain::requirements::Judged;
@@ -53,6 +55,9 @@ pub(crate) struct ReportJson<'a> {
     /// Where to fix it: `reverse_zone`, `forward_zones`, `mta`.
     #[serde(flatten)]
     place: Option<WhereJson<'a>>,
+    /// Only with `--blocklists`: each list's answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blocklists: Option<Vec<ListingJson<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -74,7 +79,7 @@ struct HeloJson<'a> {
 
 #[derive(Serialize)]
 pub(crate) struct QueryJson<'a> {
-    name: &'a str,
+    name: Cow<'a, str>,
     #[serde(rename = "type")]
     rtype: RecordType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +114,7 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
             Err(err) => (None, None, None, &[][..], Some(err.to_string())),
         };
         QueryJson {
-            name: e.question.name.as_str(),
+            name: Cow::Borrowed(e.question.name.as_str()),
             rtype: e.question.rtype,
             rcode,
             ad,
@@ -163,6 +168,7 @@ impl<'a> ReportJson<'a> {
                 .collect(),
             elapsed_ms,
             place: None,
+            blocklists: None,
         }
     }
 
@@ -179,6 +185,21 @@ impl<'a> ReportJson<'a> {
         }
         self.place = Some(WhereJson::from(w));
         self
+    }
+}
+
+impl<'a> QueryJson<'a> {
+    /// An exchange with its question's name shown as `show` writes it (a DQS key hidden).
+    pub(crate) fn shown(e: &'a Exchange, show: impl Fn(&str) -> String) -> Self {
+        let mut q = QueryJson::from(e);
+        q.name = Cow::Owned(show(e.question.name.as_str()));
+        if let Some(answers) = q.answers {
+            if answers.iter().any(|r| show(&r.name) != r.name) {
+                // Answers repeat the question's name; drop them rather than leak it.
+                q.answers = Some(&[]);
+            }
+        }
+        q
     }
 }
 
@@ -233,8 +254,24 @@ pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
 }
 
 /// The report with where to fix it (see the module docs for the added fields).
-pub fn report_json_with(report: &Report, place: &WhereToFix, elapsed_ms: u64) -> serde_json::Value {
-    value(ReportJson::new(report, elapsed_ms).with_where(place))
+///
+/// With `--blocklists`, `listings` adds the lists' answers (`blocklists`), their findings, and
+/// the worse of the two verdicts.
+pub fn report_json_with(
+    report: &Report,
+    place: &WhereToFix,
+    listings: Option<&[Listing]>,
+    elapsed_ms: u64,
+) -> serde_json::Value {
+    let mut json = ReportJson::new(report, elapsed_ms).with_where(place);
+    if let Some(listings) = listings {
+        let mut findings = json.findings.into_owned();
+        findings.extend(crate::blocklist::findings(listings));
+        json.findings = Cow::Owned(most_severe_first(findings));
+        json.verdict = Verdict::worst([json.verdict, crate::blocklist::verdict(listings)]);
+        json.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+    }
+    value(json)
 }
 
 /// A host check with where to fix each address, `places` in the order of `report.reports`.
@@ -250,7 +287,7 @@ pub fn host_json_with(
 #[derive(Serialize)]
 #[serde(untagged)]
 enum DomainBase<'a> {
-    Identity(ReportJson<'a>),
+    Identity(Box<ReportJson<'a>>),
     Alone {
         verdict: Verdict,
         findings: Vec<Finding>,
@@ -281,7 +318,7 @@ pub fn domain_json(domain: &DomainReport, identity: Option<&Report>, elapsed_ms:
             findings.extend(domain.findings.iter().cloned());
             json.findings = Cow::Owned(most_severe_first(findings));
             json.queries.extend(queries);
-            DomainBase::Identity(json)
+            DomainBase::Identity(Box::new(json))
         }
         None => DomainBase::Alone {
             verdict: domain.verdict(),
@@ -416,7 +453,7 @@ mod tests {
         let ip = parse_ip("192.0.2.20").unwrap();
         let report = block_on(check(&r, ip, Some("EHLO localhost")));
         let place = block_on(where_to_fix(&r, &report, Some(Mta::Postfix.into())));
-        let j = report_json_with(&report, &place, 3);
+        let j = report_json_with(&report, &place, None, 3);
         assert_eq!(
             j["reverse_zone"],
             serde_json::json!({

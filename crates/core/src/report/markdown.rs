@@ -45,6 +45,23 @@ pub fn paste_markdown(x: &Extracted, findings: &[Finding]) -> String {
     for note in &x.notes {
         let _ = writeln!(md, "- Note: {note}");
     }
+    if let Some(b) = &x.bounce {
+        let none = || "not in the bounce".to_string();
+        let _ =
+            writeln!(
+            md,
+            "- Refused by: {}\n- Reply: `{}`{}\n- It points to: {}\n- Recipient: {}\n- Sender: {}",
+            b.provider
+                .map(|p| p.name.clone())
+                .or_else(|| b.receiver_host.clone())
+                .unwrap_or_else(none),
+            b.reply.line().replace('`', "'"),
+            b.command.as_ref().map_or(String::new(), |c| format!(" (at {c})")),
+            b.category.as_str(),
+            b.recipient.as_ref().map_or_else(none, |r| format!("`{r}`")),
+            b.sender.as_ref().map_or_else(none, |s| format!("`{s}`")),
+        );
+    }
     if !x.hops.is_empty() {
         let _ = writeln!(
             md,
