@@ -7,7 +7,9 @@
 //! delegation is a CNAME in the reverse tree, and a PTR name can itself be an alias. The walk is
 //! bounded ([`MAX_CNAME_HOPS`] aliases, [`MAX_QUERIES`] questions) and detects loops.
 
-use super::{Answer, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver};
+use super::{
+    Answer, Attempt, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver,
+};
 
 /// Most aliases followed in one lookup (BIND's and Unbound's limits are in the same range).
 pub const MAX_CNAME_HOPS: usize = 8;
@@ -21,6 +23,8 @@ pub struct Exchange {
     pub question: Question,
     /// The decoded reply, or why there was none.
     pub result: Result<Answer, ResolveError>,
+    /// The tries that failed before `result` (oldest first); empty when the first try gave it.
+    pub attempts: Vec<Attempt>,
 }
 
 /// What a lookup found.
@@ -164,11 +168,9 @@ pub async fn lookup<R: Resolver>(resolver: &R, name: DomainName, rtype: RecordTy
     };
     let mut asking = question;
     loop {
-        let result = resolver.query(&asking).await;
-        lookup.exchanges.push(Exchange {
-            question: asking.clone(),
-            result: result.clone(),
-        });
+        let exchange = resolver.exchange(&asking).await;
+        let result = exchange.result.clone();
+        lookup.exchanges.push(exchange);
         let answer = match result {
             Ok(answer) => answer,
             Err(err) => {

@@ -19,4 +19,4 @@ pub use lookup::{lookup, Exchange, Lookup, Outcome, MAX_CNAME_HOPS, MAX_QUERIES}
 pub(crate) use name::shorten;
 pub use name::DomainName;
 pub use record::{Answer, Question, RData, Rcode, Record, RecordType, Soa};
-pub use resolver::{ResolveError, Resolver};
+pub use resolver::{Attempt, ResolveError, Resolver};

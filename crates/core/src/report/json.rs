@@ -14,7 +14,10 @@
 //!
 //! `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
 //! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
-//! `rcode`/`ad`/`answers`. Fields are only ever added, never renamed.
+//! `rcode`/`ad`/`answers`. A query whose first tries failed and were retried (HTTP 5xx, 429, a
+//! dropped connection, a timeout) has `"attempts": [{"error": "HTTP 502", "ms": 3}, …]`: those
+//! tries, oldest first, before the one whose outcome the query shows. Fields are only ever added,
+//! never renamed.
 
 use std::borrow::Cow;
 
@@ -22,7 +25,7 @@ use serde::Serialize;
 
 use super::check::{Report, Verdict};
 use super::host::HostReport;
-use crate::dns::{Exchange, Rcode, Record, RecordType};
+use crate::dns::{Attempt, Exchange, Rcode, Record, RecordType};
 use crate::finding::Finding;
 use crate::identity::helo::{HeloKind, HeloResult};
 use crate::identity::iprev::IprevResult;
@@ -70,6 +73,24 @@ struct QueryJson<'a> {
     answers: Option<&'a [Record]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attempts: Vec<AttemptJson>,
+}
+
+/// A try that failed and was retried.
+#[derive(Serialize)]
+struct AttemptJson {
+    error: String,
+    ms: u64,
+}
+
+impl From<&Attempt> for AttemptJson {
+    fn from(a: &Attempt) -> Self {
+        AttemptJson {
+            error: a.error.short(),
+            ms: a.millis,
+        }
+    }
 }
 
 impl<'a> From<&'a Exchange> for QueryJson<'a> {
@@ -90,6 +111,7 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
             ad,
             answers,
             error,
+            attempts: e.attempts.iter().map(AttemptJson::from).collect(),
         }
     }
 }
@@ -234,5 +256,38 @@ mod tests {
         assert_eq!(j["queries"][0]["answers"][0]["data"], "mail.example.com");
         // PTR, and `mail.example.com A` once: the EHLO name's forward lookup is the PTR name's.
         assert_eq!(j["queries"].as_array().unwrap().len(), 2);
+        assert!(
+            j["queries"][0].get("attempts").is_none(),
+            "only after a retry"
+        );
+    }
+
+    #[test]
+    fn retried_queries_list_their_attempts() {
+        use crate::dns::{Answer, DomainName, Question, ResolveError};
+        let q = Question::new(
+            DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(),
+            RecordType::Ptr,
+        );
+        let e = Exchange {
+            question: q,
+            result: Ok(Answer::new(Rcode::NxDomain, vec![])),
+            attempts: vec![
+                Attempt {
+                    error: ResolveError::Http { status: 502 },
+                    millis: 3,
+                },
+                Attempt {
+                    error: ResolveError::Timeout { millis: 2500 },
+                    millis: 2500,
+                },
+            ],
+        };
+        let j = value(QueryJson::from(&e));
+        assert_eq!(j["rcode"], "NXDOMAIN");
+        assert_eq!(
+            j["attempts"],
+            serde_json::json!([{"error": "HTTP 502", "ms": 3}, {"error": "no answer within 2.5 s", "ms": 2500}])
+        );
     }
 }
