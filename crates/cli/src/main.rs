@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! sendercheck ip <IP|-> [--helo TEXT] [--resolver URL] [--timeout SECONDS] [--json]
+//!                       [--concurrency N] [--rate N] [--stats] [--http1]
 //! sendercheck host <NAME> [same options]
 //! sendercheck paste [FILE|-] [--hop N] [--resolver URL] [--timeout SECONDS] [--json]
 //! ```
@@ -10,6 +11,7 @@
 //! non-pass results are `temperror`; 2 for bad usage or input (message on stderr), including a
 //! paste that is none of the recognised formats.
 
+mod batch;
 mod cmd;
 mod extracted;
 mod output;
@@ -68,9 +70,18 @@ pub struct Options {
     helo: Option<String>,
     #[command(flatten)]
     common: Common,
-    /// Addresses checked at once when reading stdin.
+    /// Most addresses checked at once when reading stdin (1–64). The batch starts at one, doubles
+    /// while answers flow, and halves when the resolver pushes back (429, a burst of 5xx).
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
+    /// Most DNS questions per second when reading stdin; 0 for no cap. Default: 100 for a
+    /// resolver on the network, no cap for one on loopback.
+    #[arg(long, value_name = "N")]
+    rate: Option<f64>,
+    /// After a stdin batch, print a summary to stderr: addresses, questions, retries, 429s, and
+    /// how the concurrency moved.
+    #[arg(long)]
+    stats: bool,
 }
 
 /// The options of every command: which resolver to ask, how long to wait, how to print.
@@ -79,7 +90,7 @@ pub struct Common {
     /// DNS-over-HTTPS resolver URL (RFC 8484).
     #[arg(long, value_name = "URL", default_value = sendercheck_doh::DEFAULT_RESOLVER)]
     resolver: String,
-    /// Seconds allowed for each DNS question.
+    /// Seconds allowed for each DNS question, retries included.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     timeout: f64,
     /// Print JSON: one object (`ip -`: one per line).
@@ -88,6 +99,10 @@ pub struct Common {
     /// Also trust this PEM certificate for the resolver's HTTPS (a private or test resolver).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<std::path::PathBuf>,
+    /// Speak HTTP/1.1 to the resolver even when it offers HTTP/2 (one connection per question in
+    /// flight instead of one shared connection); for comparison and for broken HTTP/2 servers.
+    #[arg(long)]
+    http1: bool,
 }
 
 fn main() -> ExitCode {
