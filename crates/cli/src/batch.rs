@@ -6,8 +6,8 @@
 //! every round of answers that needed no retry ("slow start", which also lets the first question
 //! open the one HTTP/2 connection the rest share), then grows by one per clean round ("additive
 //! increase") and halves ("multiplicative decrease") when the resolver pushes back: a 429, or a
-//! burst of retried 5xx, dropped connections or timeouts (two in a round, or one in eight
-//! questions). Like TCP it halves at most once per window: questions that were already on their
+//! burst of retried 5xx, dropped connections or timeouts (one question in eight of a round, and
+//! at least three). Like TCP it halves at most once per window: questions that were already on their
 //! way when it halved do not halve it again.
 
 use std::cell::Cell;
@@ -152,7 +152,7 @@ impl Aimd {
             self.round_retried.set(self.round_retried.get() + 1);
         }
         let round = self.limit.get().ceil() as usize;
-        let burst = self.round_retried.get() >= 2.max(round / 8);
+        let burst = self.round_retried.get() >= 3.max(round / 8);
         if this_window && (signal == Signal::Throttled || (signal == Signal::Retried && burst)) {
             self.decrease();
             return;
