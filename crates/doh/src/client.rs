@@ -1,7 +1,6 @@
 //! The HTTP side: RFC 8484 GET requests through reqwest, which uses the browser's `fetch` on wasm32
 //! and hyper natively, so the page and the CLI share this code, retries included.
 
-use std::future::Future;
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -310,8 +309,8 @@ fn preview(body: &[u8]) -> String {
 }
 
 impl Resolver for DohClient {
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
-        async move { self.exchange(question).await.result }
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.exchange(question).await.result
     }
 
     async fn exchange(&self, question: &Question) -> Exchange {

@@ -170,8 +170,8 @@ impl Recorder {
 }
 
 impl Resolver for Recorder {
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
-        async move { self.ask(question).await.result }
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.ask(question).await.result
     }
 
     fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
