@@ -2,10 +2,9 @@
 //! concurrency limit that backs off when the resolver pushes back ([`Aimd`]), and the resolver
 //! wrapper that feeds both ([`Throttle`]).
 //!
-//! The limit follows TCP's congestion control (RFC 5681 §3.1): it starts at one check and doubles
-//! every round of answers that needed no retry ("slow start", which also lets the first question
-//! open the one HTTP/2 connection the rest share), then grows by one per clean round ("additive
-//! increase") and halves ("multiplicative decrease") when the resolver pushes back: a 429, or a
+//! The limit follows TCP's congestion control (RFC 5681 §3.1): it grows by one per round of answers
+//! that needed no retry ("additive increase") and halves ("multiplicative decrease") when the
+//! resolver pushes back: a 429, or a
 //! burst of retried 5xx, dropped connections or timeouts (one question in eight of a round, and
 //! at least three). Like TCP it halves at most once per window: questions that were already on their
 //! way when it halved do not halve it again.
@@ -78,7 +77,8 @@ impl Signal {
 pub struct Aimd {
     max: f64,
     limit: Cell<f64>,
-    slow_start: Cell<bool>,
+    /// No answer yet: one check at a time until the connection is up.
+    opening: Cell<bool>,
     /// Questions issued so far; a question's number says which window it belongs to.
     issued: Cell<u64>,
     /// The number of the first question issued after the last decrease.
@@ -107,13 +107,13 @@ pub struct Stats {
 }
 
 impl Aimd {
-    /// A limit that starts at one and may grow to `max`.
+    /// A limit of one until the first answer, then `max`, lowered and raised by the answers.
     pub fn new(max: usize) -> Self {
         let max = max.max(1) as f64;
         Aimd {
             max,
             limit: Cell::new(1.0),
-            slow_start: Cell::new(true),
+            opening: Cell::new(true),
             issued: Cell::new(0),
             window_start: Cell::new(0),
             round_done: Cell::new(0),
@@ -151,6 +151,11 @@ impl Aimd {
             self.round_clean.set(false);
             self.round_retried.set(self.round_retried.get() + 1);
         }
+        if self.opening.replace(false) && signal == Signal::Clean {
+            self.limit.set(self.max);
+            self.new_round();
+            return;
+        }
         let round = self.limit.get().ceil() as usize;
         let burst = self.round_retried.get() >= 3.max(round / 8);
         if this_window && (signal == Signal::Throttled || (signal == Signal::Retried && burst)) {
@@ -160,12 +165,7 @@ impl Aimd {
         self.round_done.set(self.round_done.get() + 1);
         if self.round_done.get() >= round {
             if self.round_clean.get() {
-                let grown = if self.slow_start.get() {
-                    self.limit.get() * 2.0
-                } else {
-                    self.limit.get() + 1.0
-                };
-                self.limit.set(grown.min(self.max));
+                self.limit.set((self.limit.get() + 1.0).min(self.max));
             }
             self.new_round();
         }
@@ -174,7 +174,6 @@ impl Aimd {
     fn decrease(&self) {
         let halved = (self.limit.get() / 2.0).floor().max(1.0);
         self.limit.set(halved);
-        self.slow_start.set(false);
         self.window_start.set(self.issued.get());
         let s = &self.stats;
         s.decreases.set(s.decreases.get() + 1);
@@ -230,11 +229,11 @@ mod tests {
     }
 
     #[test]
-    fn slow_start_then_halve_then_add_one() {
+    fn one_first_then_halve_then_add_one() {
         let aimd = Aimd::new(64);
-        assert_eq!(aimd.limit(), 1);
-        grow(&aimd, 3);
-        assert_eq!(aimd.limit(), 8, "doubles per clean round");
+        assert_eq!(aimd.limit(), 1, "one question opens the connection");
+        grow(&aimd, 1);
+        assert_eq!(aimd.limit(), 64, "then the full concurrency");
         grow(&aimd, 10);
         assert_eq!(aimd.limit(), 64, "never past the maximum");
         // Questions issued before the push-back; the first 429 halves the limit once.
@@ -287,6 +286,11 @@ mod tests {
     #[test]
     fn never_below_one() {
         let aimd = Aimd::new(4);
+        let n = aimd.issue();
+        aimd.record(n, Signal::Throttled, 1);
+        assert_eq!(aimd.limit(), 1, "a first answer that pushes back keeps one");
+        grow(&aimd, 3);
+        assert_eq!(aimd.limit(), 4, "additive increase from there");
         for _ in 0..10 {
             let n = aimd.issue();
             aimd.record(n, Signal::Throttled, 1);

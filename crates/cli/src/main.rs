@@ -70,8 +70,9 @@ pub struct Options {
     helo: Option<String>,
     #[command(flatten)]
     common: Common,
-    /// Most addresses checked at once when reading stdin (1–64). The batch starts at one, doubles
-    /// while answers flow, and halves when the resolver pushes back (429, a burst of 5xx).
+    /// Most addresses checked at once when reading stdin (1–64). The batch starts with one until the
+    /// first answer, halves when the resolver pushes back (429, a burst of 5xx), and grows by one
+    /// while answers flow again.
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
     /// Most DNS questions per second when reading stdin; 0 for no cap. Default: 100 for a
