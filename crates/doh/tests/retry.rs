@@ -227,7 +227,7 @@ async fn retries_stop_at_four_tries_or_the_budget() {
     assert_eq!(e.attempts.len(), 3);
     assert_eq!(*s.requests.lock().unwrap(), 4);
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(2),
         "{:?}",
         start.elapsed()
     );
@@ -238,7 +238,7 @@ async fn retries_stop_at_four_tries_or_the_budget() {
     let e = client(&s, 250).exchange(&question()).await;
     assert_eq!(e.result, Err(ResolveError::Http { status: 502 }));
     assert!(
-        start.elapsed() < Duration::from_millis(400),
+        start.elapsed() < Duration::from_millis(600),
         "{:?}",
         start.elapsed()
     );
@@ -252,7 +252,7 @@ async fn retries_stop_at_four_tries_or_the_budget() {
     assert_eq!(e.attempts.len(), 1);
     let took = start.elapsed();
     assert!(
-        took >= Duration::from_millis(2300) && took < Duration::from_millis(3000),
+        took >= Duration::from_millis(2300) && took < Duration::from_millis(3500),
         "{took:?}"
     );
 }
