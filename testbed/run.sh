@@ -10,7 +10,11 @@
 #
 # Env: TESTBED_STATE (state dir, default testbed/.run), TESTBED_NSD_PORT (53530),
 # TESTBED_DNS_PORT (53531), TESTBED_DOH_HTTP_PORT (53580),
-# TESTBED_DOH_HTTPS_PORT (53543), TESTBED_READY_TIMEOUT (seconds, 10).
+# TESTBED_DOH_HTTPS_PORT (53543), TESTBED_PROXY_PORT (53590, proxy.py's slow
+# and flaky paths), TESTBED_READY_TIMEOUT (seconds, 10); proxy.py's settings:
+# TESTBED_SLOW_MS (100), TESTBED_FLAKY_502 (0.10), TESTBED_FLAKY_429 (0.05),
+# TESTBED_FLAKY_DROP (0.05), TESTBED_FLAKY_RETRY_AFTER (1),
+# TESTBED_FLAKY_MAX_RUN (2), TESTBED_FLAKY_SEED (1).
 # Diagnostics go to stderr; only the `export NAME=value` lines go to stdout,
 # so `eval "$(testbed/run.sh start)"` works.
 set -euo pipefail
@@ -23,9 +27,12 @@ NSD_PORT=${TESTBED_NSD_PORT:-53530}
 DNS_PORT=${TESTBED_DNS_PORT:-53531}
 DOH_HTTP_PORT=${TESTBED_DOH_HTTP_PORT:-53580}
 DOH_HTTPS_PORT=${TESTBED_DOH_HTTPS_PORT:-53543}
+PROXY_PORT=${TESTBED_PROXY_PORT:-53590}
 READY_TIMEOUT=${TESTBED_READY_TIMEOUT:-10}
 PYTHON=${PYTHON:-python3}
-for _p in "$NSD_PORT" "$DNS_PORT" "$DOH_HTTP_PORT" "$DOH_HTTPS_PORT"; do
+# The load test's zones: this many addresses from 198.18.0.1 (testbed/README.md).
+LOAD_ADDRESSES=10000
+for _p in "$NSD_PORT" "$DNS_PORT" "$DOH_HTTP_PORT" "$DOH_HTTPS_PORT" "$PROXY_PORT"; do
     [[ $_p =~ ^[0-9]+$ ]] && ((_p >= 1 && _p <= 65535)) ||
         { echo "testbed: bad port '$_p' in TESTBED_*_PORT" >&2; exit 2; }
 done
@@ -103,7 +110,7 @@ leftover_pids() { # name -> every process still running with our config (e.g. NS
 }
 
 running() {
-    recorded_pid nsd >/dev/null && recorded_pid dnsdist >/dev/null
+    recorded_pid nsd >/dev/null && recorded_pid dnsdist >/dev/null && recorded_pid proxy >/dev/null
 }
 
 stop_one() { # name
@@ -133,6 +140,7 @@ stop_one() { # name
 
 do_stop() {
     [[ -d $STATE ]] || return 0
+    stop_one proxy
     stop_one dnsdist
     stop_one nsd
     rm -f "$STATE/nsd.pid"
@@ -175,7 +183,9 @@ print_env() {
         SENDERCHECK_TEST_DOH_HTTPS "https://127.0.0.1:$DOH_HTTPS_PORT/dns-query" \
         SENDERCHECK_TEST_CA "$STATE/ca.pem" \
         SENDERCHECK_TEST_DOH_500 "http://127.0.0.1:$DOH_HTTP_PORT/dns-query-500" \
-        SENDERCHECK_TEST_DOH_JUNK "http://127.0.0.1:$DOH_HTTP_PORT/not-dns"
+        SENDERCHECK_TEST_DOH_JUNK "http://127.0.0.1:$DOH_HTTP_PORT/not-dns" \
+        SENDERCHECK_TEST_DOH_SLOW "http://127.0.0.1:$PROXY_PORT/dns-query-slow" \
+        SENDERCHECK_TEST_DOH_FLAKY "http://127.0.0.1:$PROXY_PORT/dns-query-flaky"
 }
 
 export_env() {
@@ -184,7 +194,7 @@ export_env() {
 
 show_logs() {
     local f
-    for f in nsd.log nsd.out dnsdist.out; do
+    for f in nsd.log nsd.out dnsdist.out proxy.out; do
         [[ -s $STATE/$f ]] || continue
         printf -- '----- %s -----\n' "$STATE/$f" >&2
         tail -n 50 "$STATE/$f" >&2
@@ -217,11 +227,17 @@ do_start() {
     PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)') || die "python3 not usable"
     nsd=$(find_bin nsd) || die "nsd not found"
     dnsdist=$(find_bin dnsdist) || die "dnsdist not found"
-    rm -f "$STATE"/{nsd.log,nsd.out,dnsdist.out,xfrd.state,zone.list}
+    rm -f "$STATE"/{nsd.log,nsd.out,dnsdist.out,proxy.out,xfrd.state,zone.list}
     subst "$HERE/nsd.conf.in" >"$STATE/nsd.conf"
     subst "$HERE/dnsdist.conf.in" >"$STATE/dnsdist.conf"
-    "$PYTHON" "$HERE/dohq.py" portsfree "$NSD_PORT" "$DNS_PORT" "$DOH_HTTP_PORT" "$DOH_HTTPS_PORT" ||
+    printf '%s\n' "port=$PROXY_PORT" "upstream=127.0.0.1:$DOH_HTTP_PORT" \
+        "slow_ms=${TESTBED_SLOW_MS:-100}" "fail_502=${TESTBED_FLAKY_502:-0.10}" \
+        "fail_429=${TESTBED_FLAKY_429:-0.05}" "drop=${TESTBED_FLAKY_DROP:-0.05}" \
+        "retry_after=${TESTBED_FLAKY_RETRY_AFTER:-1}" "max_run=${TESTBED_FLAKY_MAX_RUN:-2}" \
+        "seed=${TESTBED_FLAKY_SEED:-1}" >"$STATE/proxy.conf"
+    "$PYTHON" "$HERE/dohq.py" portsfree "$NSD_PORT" "$DNS_PORT" "$DOH_HTTP_PORT" "$DOH_HTTPS_PORT" "$PROXY_PORT" ||
         die "not starting (set TESTBED_*_PORT to use other ports)"
+    "$PYTHON" "$HERE/proxy.py" zones "$STATE" "$LOAD_ADDRESSES" || die "cannot write the load-test zones"
 
     # setsid: own session, so a Ctrl-C in the shell that ran `start` does not
     # reach the daemons; it execs directly, so $! is the daemon's PID.
@@ -240,10 +256,16 @@ do_start() {
         "http://127.0.0.1:$DOH_HTTP_PORT/dns-query" "https://127.0.0.1:$DOH_HTTPS_PORT/dns-query" \
         "$STATE/ca.pem" "$(<"$STATE/nsd.run.pid")" "$(<"$STATE/dnsdist.run.pid")" ||
         start_failed "DoH not ready"
-    running || start_failed "nsd or dnsdist exited"
+    setsid "$PYTHON" "$HERE/proxy.py" "$STATE/proxy.conf" </dev/null >"$STATE/proxy.out" 2>&1 9>&- &
+    echo $! >"$STATE/proxy.run.pid"
+    "$PYTHON" "$HERE/dohq.py" wait "$READY_TIMEOUT" \
+        "http://127.0.0.1:$PROXY_PORT/dns-query" "http://127.0.0.1:$PROXY_PORT/dns-query-slow" \
+        "$STATE/ca.pem" "$(<"$STATE/proxy.run.pid")" ||
+        start_failed "proxy.py not ready"
+    running || start_failed "nsd, dnsdist or proxy.py exited"
     trap - INT TERM HUP
     STARTED_NEW=1
-    log "started in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b-a}') s (nsd pid $(<"$STATE/nsd.run.pid"), dnsdist pid $(<"$STATE/dnsdist.run.pid"), state $STATE)"
+    log "started in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b-a}') s (nsd pid $(<"$STATE/nsd.run.pid"), dnsdist pid $(<"$STATE/dnsdist.run.pid"), proxy pid $(<"$STATE/proxy.run.pid"), state $STATE)"
 }
 
 with_lock() { # serialise start/stop on the same state dir
@@ -254,7 +276,7 @@ with_lock() { # serialise start/stop on the same state dir
 }
 
 usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 

@@ -4,9 +4,9 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 
-use sendercheck_core::dns::{Answer, Question, ResolveError, Resolver};
+use sendercheck_core::dns::{Answer, Exchange, Question, ResolveError, Resolver};
 use sendercheck_doh::replay::Recording;
-use sendercheck_doh::{decode_answer, DohClient};
+use sendercheck_doh::DohClient;
 use yew::Callback;
 
 use crate::state::QueryEvent;
@@ -42,7 +42,7 @@ impl Traced {
         self.recording.borrow().to_text()
     }
 
-    async fn ask(&self, question: &Question) -> Result<Answer, ResolveError> {
+    async fn ask(&self, question: &Question) -> Exchange {
         let id = self.next.get();
         self.next.set(id + 1);
         self.on_event.emit(QueryEvent::Asked {
@@ -50,22 +50,30 @@ impl Traced {
             question: question.clone(),
         });
         let started = now();
-        let reply = self.doh.fetch(question).await;
+        let fetched = self.doh.fetch(question).await;
         self.recording
             .borrow_mut()
-            .push(question.clone(), reply.clone());
-        let result = reply.and_then(|bytes| decode_answer(question, &bytes));
+            .push(question.clone(), fetched.clone());
+        let exchange = fetched.decode(question);
         self.on_event.emit(QueryEvent::Answered {
             id,
             ms: (now() - started).max(0.0) as u32,
-            result: result.as_ref().map(|a| a.rcode).map_err(|e| e.to_string()),
+            result: exchange
+                .result
+                .as_ref()
+                .map(|a| a.rcode)
+                .map_err(|e| e.to_string()),
         });
-        result
+        exchange
     }
 }
 
 impl Resolver for Traced {
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.ask(question).await.result
+    }
+
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
         self.ask(question)
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! sendercheck ip <IP|-> [--helo TEXT] [--mta ID] [--resolver URL] [--timeout SECONDS] [--json]
+//!                       [--concurrency N] [--rate N] [--stats] [--http1]
 //! sendercheck host <NAME> [same options]
 //! sendercheck paste [FILE|-] [--hop N] [--mta ID] [--blocklist ZONE]... [--spamhaus-key KEY] [--resolver URL] [--timeout SECONDS] [--json]
 //! sendercheck domain <DOMAIN|ADDRESS> [--ip IP] [--helo TEXT] [--mail-from ADDR] [--dkim SELECTOR]...
@@ -16,6 +17,7 @@
 //! could not be checked through the resolver counts as one); 2 for bad usage or input (message on
 //! stderr), including a paste that is none of the recognised formats.
 
+mod batch;
 mod cmd;
 mod extracted;
 mod output;
@@ -142,9 +144,19 @@ pub struct Options {
     blocklists: bool,
     #[command(flatten)]
     lists: ListOptions,
-    /// Addresses checked at once when reading stdin.
+    /// Most addresses checked at once when reading stdin (1–64). The batch starts with one until the
+    /// first answer, halves when the resolver pushes back (429, a burst of 5xx), and grows by one
+    /// while answers flow again.
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
+    /// Most DNS questions per second when reading stdin; 0 for no cap. Default: 100 for a
+    /// resolver on the network, no cap for one on loopback.
+    #[arg(long, value_name = "N")]
+    rate: Option<f64>,
+    /// After a stdin batch, print a summary to stderr: addresses, questions, retries, 429s, and
+    /// how the concurrency moved.
+    #[arg(long)]
+    stats: bool,
 }
 
 /// The options of every command: which resolver to ask, how long to wait, how to print.
@@ -153,7 +165,7 @@ pub struct Common {
     /// DNS-over-HTTPS resolver URL (RFC 8484).
     #[arg(long, value_name = "URL", default_value = sendercheck_doh::DEFAULT_RESOLVER)]
     resolver: String,
-    /// Seconds allowed for each DNS question.
+    /// Seconds allowed for each DNS question, retries included.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     timeout: f64,
     /// Print JSON: one object (`ip -`: one per line).
@@ -162,6 +174,10 @@ pub struct Common {
     /// Also trust this PEM certificate for the resolver's HTTPS (a private or test resolver).
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<std::path::PathBuf>,
+    /// Speak HTTP/1.1 to the resolver even when it offers HTTP/2 (one connection per question in
+    /// flight instead of one shared connection); for comparison and for broken HTTP/2 servers.
+    #[arg(long)]
+    http1: bool,
     /// Your mail server, so that EHLO and SAV fixes give its exact setting: postfix, exim,
     /// sendmail, opensmtpd, exchange, haraka, stalwart, maddy, mailcow, mail-in-a-box, iredmail,
     /// zimbra, mailu, modoboa, docker-mailserver, cpanel, plesk, qmail, kumomta, momentum.

@@ -250,10 +250,30 @@ pub fn report_sections(
             }
             Err(err) => format!("no answer: {err}"),
         };
-        let _ = writeln!(out, "  {} {} → {answer}", e.question.name, e.question.rtype);
+        let _ = writeln!(
+            out,
+            "  {} {} → {answer}{}",
+            e.question.name,
+            e.question.rtype,
+            retries(&e.attempts)
+        );
     }
     let _ = writeln!(out, "Checked in {elapsed_ms} ms.");
     out
+}
+
+/// ` (after 2 failed tries: HTTP 502, HTTP 429)`, or nothing when the first try answered.
+fn retries(attempts: &[sendercheck_core::dns::Attempt]) -> String {
+    if attempts.is_empty() {
+        return String::new();
+    }
+    let why: Vec<String> = attempts.iter().map(|a| a.error.short()).collect();
+    format!(
+        " (after {} failed {}: {})",
+        attempts.len(),
+        if attempts.len() == 1 { "try" } else { "tries" },
+        why.join(", ")
+    )
 }
 
 /// Findings that come from a paste rather than from DNS, under their own heading.

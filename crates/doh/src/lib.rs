@@ -4,7 +4,10 @@
 //! [`DohClient`] implements the engine's [`Resolver`](sendercheck_core::dns::Resolver) trait. Every
 //! failure of the resolver becomes a [`ResolveError`](sendercheck_core::dns::ResolveError), which the
 //! engine reports as RFC 8601 `temperror`: a timeout, an HTTP error status, a body that is not a DNS
-//! message, a truncated reply, a reply to another question.
+//! message, a truncated reply, a reply to another question. Transient failures (HTTP 5xx and 429,
+//! a dropped connection, a try that timed out) are tried again within the question's time budget,
+//! and the failed tries are kept as evidence ([`Exchange::attempts`](sendercheck_core::dns::Exchange));
+//! [`retry`] says when and how.
 //!
 //! ```no_run
 //! # async fn demo() {
@@ -48,9 +51,13 @@
 
 mod client;
 pub mod replay;
+pub mod retry;
 mod wire;
 
-pub use client::{resolver_url, DohClient, DEFAULT_RESOLVER, DEFAULT_TIMEOUT, DNS_MESSAGE};
+pub use client::{
+    resolver_url, DohClient, Fetched, DEFAULT_RESOLVER, DEFAULT_TIMEOUT, DNS_MESSAGE,
+};
+pub use retry::RetryPolicy;
 pub use wire::{decode_answer, encode_query, DecodeError};
 
 /// A resolver URL that cannot be used.

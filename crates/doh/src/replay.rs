@@ -8,26 +8,31 @@
 //! decoded answers, so the replay decodes them with the same [`decode_answer`].
 //!
 //! The text form is one line per question: `name TYPE-number ` followed by the reply in base64
-//! (standard alphabet, no padding), or by `!` and the error ([`encode_error`]).
+//! (standard alphabet, no padding), or by `!` and the error ([`encode_error`]). A question whose
+//! first tries failed and were retried has a line before it for each of those tries:
+//! `name TYPE-number ~MILLISECONDS ERROR` (`~` is in neither base64 nor the error form).
 
 use std::future::Future;
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
-use sendercheck_core::dns::{Answer, DomainName, Question, RecordType, ResolveError, Resolver};
+use sendercheck_core::dns::{
+    Answer, Attempt, DomainName, Exchange, Question, RecordType, ResolveError, Resolver,
+};
 
-use crate::decode_answer;
+use crate::Fetched;
 
 /// The replies of one run, in the order the questions were asked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recording {
-    entries: Vec<(Question, Result<Vec<u8>, ResolveError>)>,
+    entries: Vec<(Question, Fetched)>,
 }
 
 impl Recording {
-    /// Adds a question and its reply (bytes as received, or why there were none).
-    pub fn push(&mut self, question: Question, reply: Result<Vec<u8>, ResolveError>) {
-        self.entries.push((question, reply));
+    /// Adds a question and what [`DohClient::fetch`](crate::DohClient::fetch) got for it (or just
+    /// the reply: bytes as received, or why there were none).
+    pub fn push(&mut self, question: Question, reply: impl Into<Fetched>) {
+        self.entries.push((question, reply.into()));
     }
 
     /// How many questions were recorded.
@@ -43,12 +48,14 @@ impl Recording {
     /// The text form (see the module docs).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        for (q, reply) in &self.entries {
-            out.push_str(q.name.as_str());
-            out.push(' ');
-            out.push_str(&q.rtype.code().to_string());
-            out.push(' ');
-            match reply {
+        for (q, fetched) in &self.entries {
+            let head = format!("{} {} ", q.name.as_str(), q.rtype.code());
+            for a in &fetched.attempts {
+                out.push_str(&head);
+                out.push_str(&format!("~{} {}\n", a.millis, encode_error(&a.error)));
+            }
+            out.push_str(&head);
+            match &fetched.reply {
                 Ok(bytes) => out.push_str(&STANDARD_NO_PAD.encode(bytes)),
                 Err(e) => {
                     out.push('!');
@@ -63,18 +70,28 @@ impl Recording {
     /// Reads the text form; `None` when a line is not one this module wrote.
     pub fn from_text(text: &str) -> Option<Recording> {
         let mut recording = Recording::default();
+        let mut attempts = Vec::new();
         for line in text.lines().filter(|l| !l.is_empty()) {
             let mut parts = line.splitn(3, ' ');
             let name = DomainName::parse(parts.next()?).ok()?;
             let rtype = RecordType::from_code(parts.next()?.parse().ok()?);
             let reply = parts.next()?;
+            if let Some(attempt) = reply.strip_prefix('~') {
+                let (millis, error) = attempt.split_once(' ')?;
+                attempts.push(Attempt {
+                    error: decode_error(error)?,
+                    millis: millis.parse().ok()?,
+                });
+                continue;
+            }
             let reply = match reply.strip_prefix('!') {
                 Some(err) => Err(decode_error(err)?),
                 None => Ok(STANDARD_NO_PAD.decode(reply).ok()?),
             };
-            recording.push(Question::new(name, rtype), reply);
+            let attempts = std::mem::take(&mut attempts);
+            recording.push(Question::new(name, rtype), Fetched { reply, attempts });
         }
-        Some(recording)
+        attempts.is_empty().then_some(recording)
     }
 }
 
@@ -143,17 +160,21 @@ impl Recorder {
         self.recording.borrow().clone()
     }
 
-    async fn ask(&self, question: &Question) -> Result<Answer, ResolveError> {
-        let reply = self.doh.fetch(question).await;
+    async fn ask(&self, question: &Question) -> Exchange {
+        let fetched = self.doh.fetch(question).await;
         self.recording
             .borrow_mut()
-            .push(question.clone(), reply.clone());
-        decode_answer(question, &reply?)
+            .push(question.clone(), fetched.clone());
+        fetched.decode(question)
     }
 }
 
 impl Resolver for Recorder {
-    fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.ask(question).await.result
+    }
+
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
         self.ask(question)
     }
 }
@@ -170,21 +191,26 @@ impl Replay {
         Replay { recording }
     }
 
-    fn answer(&self, question: &Question) -> Result<Answer, ResolveError> {
+    fn answer(&self, question: &Question) -> Exchange {
         match self.recording.entries.iter().find(|(q, _)| q == question) {
-            Some((_, Ok(bytes))) => decode_answer(question, bytes),
-            Some((_, Err(e))) => Err(e.clone()),
-            None => Err(ResolveError::Transport(format!(
+            Some((_, fetched)) => fetched.clone().decode(question),
+            None => Fetched::from(Err(ResolveError::Transport(format!(
                 "{question} was not asked in the recorded run"
-            ))),
+            ))))
+            .decode(question),
         }
     }
 }
 
 impl Resolver for Replay {
     fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
-        let reply = self.answer(question);
+        let reply = self.answer(question).result;
         async move { reply }
+    }
+
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
+        let exchange = self.answer(question);
+        async move { exchange }
     }
 }
 
@@ -240,5 +266,59 @@ mod tests {
         let missing = futures::executor::block_on(replay.query(&q("x.example", RecordType::A)));
         assert!(missing.unwrap_err().to_string().contains("not asked"));
         assert_eq!(Recording::from_text("junk"), None);
+    }
+
+    #[test]
+    fn retried_tries_replay_exactly() {
+        let question = q("mail.example", RecordType::A);
+        let mut reply = crate::encode_query(&question);
+        reply[2] |= 0x80;
+        let attempts = vec![
+            Attempt {
+                error: ResolveError::Http { status: 502 },
+                millis: 3,
+            },
+            Attempt {
+                error: ResolveError::Transport(
+                    "connection closed\nbefore message completed".into(),
+                ),
+                millis: 1,
+            },
+        ];
+        let mut r = Recording::default();
+        r.push(
+            question.clone(),
+            Fetched {
+                reply: Ok(reply),
+                attempts: attempts.clone(),
+            },
+        );
+        let failed = q("sf.example", RecordType::A);
+        r.push(
+            failed.clone(),
+            Fetched {
+                reply: Err(ResolveError::Http { status: 429 }),
+                attempts: attempts[..1].to_vec(),
+            },
+        );
+        let text = r.to_text();
+        assert_eq!(text.lines().count(), 5, "{text}");
+        assert!(text.starts_with("mail.example 1 ~3 http 502\nmail.example 1 ~1 transport connection closed before message completed\nmail.example 1 AACB"), "{text}");
+        let back = Recording::from_text(&text).unwrap();
+        let replay = Replay::new(back.clone());
+        let e = futures::executor::block_on(replay.exchange(&question));
+        assert!(e.result.is_ok());
+        assert_eq!(e.attempts.len(), 2);
+        assert_eq!(e.attempts[0], attempts[0]);
+        assert_eq!(
+            e.attempts[1].error.to_string(),
+            "could not reach the resolver: connection closed before message completed"
+        );
+        let e = futures::executor::block_on(replay.exchange(&failed));
+        assert_eq!(e.result, Err(ResolveError::Http { status: 429 }));
+        assert_eq!(e.attempts, attempts[..1].to_vec());
+        assert_eq!(back.to_text(), text, "text form is stable");
+        // Tries with no question after them are not a recording this module wrote.
+        assert_eq!(Recording::from_text("mail.example 1 ~3 http 502\n"), None);
     }
 }

@@ -28,10 +28,14 @@ pub fn exit_code(v: Verdict) -> u8 {
 #[error("{0}")]
 pub struct BadInput(pub String);
 
-/// The DoH client the options describe.
+/// The DoH client the options describe: one connection pool for the whole run, so a batch shares
+/// one HTTP/2 connection when the resolver offers HTTP/2 (ALPN, RFC 7540 §3.3).
 pub fn client(opts: &Common) -> anyhow::Result<DohClient> {
     let mut http =
         reqwest::Client::builder().user_agent(concat!("sendercheck/", env!("CARGO_PKG_VERSION")));
+    if opts.http1 {
+        http = http.http1_only();
+    }
     if let Some(path) = &opts.ca_cert {
         let pem = std::fs::read(path)
             .with_context(|| format!("cannot read --ca-cert {}", path.display()))?;

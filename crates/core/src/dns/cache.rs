@@ -10,7 +10,8 @@
 //! Nothing outlives the run: the cache is a value the run owns and drops. Errors are shared within
 //! the run like answers (one SERVFAIL is one fact about the run), and a later run asks again. A
 //! cache shared by a long batch is bounded: past `capacity` answered questions, the oldest are
-//! forgotten (questions still in flight are kept).
+//! forgotten (questions still in flight are kept). The failed tries of a retrying transport
+//! ([`Exchange::attempts`]) are shared with the answer: they are part of the same evidence.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -18,9 +19,10 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use super::{Answer, Question, ResolveError, Resolver};
+use super::{Answer, Attempt, Exchange, Question, ResolveError, Resolver};
 
-type Reply = Result<Answer, ResolveError>;
+/// A reply and the failed tries before it.
+type Reply = (Result<Answer, ResolveError>, Vec<Attempt>);
 
 /// Questions remembered by default: far more than one check asks.
 pub const DEFAULT_CAPACITY: usize = 1024;
@@ -113,7 +115,8 @@ impl<R: Resolver> Cached<R> {
             question,
             slot: Some(Rc::clone(&slot)),
         };
-        let reply = self.inner.query(question).await;
+        let exchange = self.inner.exchange(question).await;
+        let reply = (exchange.result, exchange.attempts);
         guard.slot = None;
         slot.settle(Some(reply.clone()));
         self.forget_oldest();
@@ -170,8 +173,17 @@ impl Future for Wait {
 }
 
 impl<R: Resolver> Resolver for Cached<R> {
-    fn query(&self, question: &Question) -> impl Future<Output = Reply> {
-        self.ask(question)
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.ask(question).await.0
+    }
+
+    async fn exchange(&self, question: &Question) -> Exchange {
+        let (result, attempts) = self.ask(question).await;
+        Exchange {
+            question: question.clone(),
+            result,
+            attempts,
+        }
     }
 }
 

@@ -8,7 +8,8 @@
 //! bounded ([`MAX_CNAME_HOPS`] aliases, [`MAX_QUERIES`] questions) and detects loops.
 
 use super::{
-    in_zone, Answer, DomainName, Question, RData, Rcode, RecordType, ResolveError, Resolver,
+    in_zone, Answer, Attempt, DomainName, Question, RData, Rcode, RecordType, ResolveError,
+    Resolver,
 };
 
 /// Most aliases followed in one lookup (BIND's and Unbound's limits are in the same range).
@@ -23,6 +24,8 @@ pub struct Exchange {
     pub question: Question,
     /// The decoded reply, or why there was none.
     pub result: Result<Answer, ResolveError>,
+    /// The tries that failed before `result` (oldest first); empty when the first try gave it.
+    pub attempts: Vec<Attempt>,
 }
 
 /// What a lookup found.
@@ -175,11 +178,9 @@ pub async fn lookup<R: Resolver>(resolver: &R, name: DomainName, rtype: RecordTy
     };
     let mut asking = question;
     loop {
-        let result = resolver.query(&asking).await;
-        lookup.exchanges.push(Exchange {
-            question: asking.clone(),
-            result: result.clone(),
-        });
+        let exchange = resolver.exchange(&asking).await;
+        let result = exchange.result.clone();
+        lookup.exchanges.push(exchange);
         let answer = match result {
             Ok(answer) => answer,
             Err(err) => {

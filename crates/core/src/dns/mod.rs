@@ -20,5 +20,5 @@ pub use lookup::{lookup, Exchange, Lookup, Outcome, MAX_CNAME_HOPS, MAX_QUERIES}
 pub use name::DomainName;
 pub(crate) use name::{in_zone, shorten};
 pub use record::{Answer, Question, RData, Rcode, Record, RecordType, Soa};
-pub use resolver::{ResolveError, Resolver};
+pub use resolver::{Attempt, ResolveError, Resolver};
 pub use zone::{zone_facts, zone_of, ZoneFacts};

@@ -1,9 +1,10 @@
-//! The [`Resolver`] trait a transport implements, and the ways a question can go unanswered.
+//! The [`Resolver`] trait a transport implements, the ways a question can go unanswered, and the
+//! failed [`Attempt`]s a retrying transport made before its reply.
 
 use std::fmt;
 use std::future::Future;
 
-use super::{Answer, Question};
+use super::{Answer, Exchange, Question};
 
 /// A question that got no usable answer. Every variant makes the affected check `temperror`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +40,28 @@ pub enum ResolveError {
     },
 }
 
+impl ResolveError {
+    /// A short form for lists of attempts: `HTTP 502`, `no answer within 2.5 s`, or the transport's
+    /// own words (`connection closed before message completed`).
+    pub fn short(&self) -> String {
+        match self {
+            ResolveError::Http { status } => format!("HTTP {status}"),
+            ResolveError::Transport(text) => text.rsplit(": ").next().unwrap_or(text).to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// One try at a question that failed and was followed by another: a transport that retries
+/// (the DoH client retries HTTP 5xx, 429, dropped connections and timeouts) keeps these as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Why the try failed.
+    pub error: ResolveError,
+    /// How long the try took, in milliseconds (not counting the wait before the next one).
+    pub millis: u64,
+}
+
 /// Asks one DNS question. Implemented by transports; the engine calls it for every lookup and runs
 /// independent questions concurrently, so an implementation must allow several calls at once.
 ///
@@ -46,11 +69,31 @@ pub enum ResolveError {
 pub trait Resolver {
     /// Asks `question` and returns the decoded reply, whatever its rcode.
     fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>>;
+
+    /// Asks `question` and returns the evidence: the reply and the tries that failed before it
+    /// ([`Exchange::attempts`]). The engine asks through this. A transport that retries overrides
+    /// it (and answers [`query`](Resolver::query) with its `result`); a wrapper forwards it, or the
+    /// attempts are lost. The default makes one try.
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
+        let question = question.clone();
+        async move {
+            let result = self.query(&question).await;
+            Exchange {
+                question,
+                result,
+                attempts: Vec::new(),
+            }
+        }
+    }
 }
 
 impl<R: Resolver + ?Sized> Resolver for &R {
     fn query(&self, question: &Question) -> impl Future<Output = Result<Answer, ResolveError>> {
         (**self).query(question)
+    }
+
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
+        (**self).exchange(question)
     }
 }
 
@@ -85,5 +128,18 @@ mod tests {
         assert_eq!(t(1500), "no answer within 1.5 s");
         assert_eq!(t(5025), "no answer within 5.025 s");
         assert_eq!(t(40), "no answer within 0.04 s");
+    }
+
+    #[test]
+    fn short_forms() {
+        assert_eq!(ResolveError::Http { status: 502 }.short(), "HTTP 502");
+        assert_eq!(
+            ResolveError::Transport("error sending request: client error (SendRequest): connection closed before message completed".into()).short(),
+            "connection closed before message completed"
+        );
+        assert_eq!(
+            ResolveError::Timeout { millis: 2500 }.short(),
+            "no answer within 2.5 s"
+        );
     }
 }

@@ -22,7 +22,10 @@
 //! A query's `authority` (the authority section: the zone's SOA in a negative answer) is present
 //! only when not empty. `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
 //! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
-//! `rcode`/`ad`/`answers`. Fields are only ever added, never renamed.
+//! `rcode`/`ad`/`answers`. A query whose first tries failed and were retried (HTTP 5xx, 429, a
+//! dropped connection, a timeout) has `"attempts": [{"error": "HTTP 502", "ms": 3}, …]`: those
+//! tries, oldest first, before the one whose outcome the query shows. Fields are only ever added,
+//! never renamed.
 
 use std::borrow::Cow;
 
@@ -33,7 +36,7 @@ use super::check::{Report, Verdict};
 use super::host::HostReport;
 use crate::blocklist::json::ListingJson;
 use crate::blocklist::Listing;
-use crate::dns::{Exchange, Rcode, Record, RecordType};
+use crate::dns::{Attempt, Exchange, Rcode, Record, RecordType};
 use crate::domain::check::{DomainJson, DomainReport};
 use crate::domain::requirements::Judged;
 use crate::finding::{most_severe_first, Finding};
@@ -93,6 +96,24 @@ pub(crate) struct QueryJson<'a> {
     authority: &'a [Record],
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attempts: Vec<AttemptJson>,
+}
+
+/// A try that failed and was retried.
+#[derive(Serialize)]
+struct AttemptJson {
+    error: String,
+    ms: u64,
+}
+
+impl From<&Attempt> for AttemptJson {
+    fn from(a: &Attempt) -> Self {
+        AttemptJson {
+            error: a.error.short(),
+            ms: a.millis,
+        }
+    }
 }
 
 impl QueryJson<'_> {
@@ -121,6 +142,7 @@ impl<'a> From<&'a Exchange> for QueryJson<'a> {
             answers,
             authority,
             error,
+            attempts: e.attempts.iter().map(AttemptJson::from).collect(),
         }
     }
 }
@@ -418,6 +440,10 @@ mod tests {
                 "mail.example.com SOA"
             ]
         );
+        assert!(
+            j["queries"][0].get("attempts").is_none(),
+            "only after a retry"
+        );
     }
 
     #[test]
@@ -510,5 +536,34 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("- `2.0.192.in-addr.arpa NS` → NOERROR"), "{md}");
+    }
+
+    #[test]
+    fn retried_queries_list_their_attempts() {
+        use crate::dns::{Answer, DomainName, Question, ResolveError};
+        let q = Question::new(
+            DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(),
+            RecordType::Ptr,
+        );
+        let e = Exchange {
+            question: q,
+            result: Ok(Answer::new(Rcode::NxDomain, vec![])),
+            attempts: vec![
+                Attempt {
+                    error: ResolveError::Http { status: 502 },
+                    millis: 3,
+                },
+                Attempt {
+                    error: ResolveError::Timeout { millis: 2500 },
+                    millis: 2500,
+                },
+            ],
+        };
+        let j = value(QueryJson::from(&e));
+        assert_eq!(j["rcode"], "NXDOMAIN");
+        assert_eq!(
+            j["attempts"],
+            serde_json::json!([{"error": "HTTP 502", "ms": 3}, {"error": "no answer within 2.5 s", "ms": 2500}])
+        );
     }
 }

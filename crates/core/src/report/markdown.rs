@@ -304,9 +304,21 @@ pub fn report_markdown_with(report: &Report, place: Option<&WhereToFix>, resolve
             }
             Err(err) => format!("no answer: {err}"),
         };
+        let retried = match e.attempts.len() {
+            0 => String::new(),
+            n => format!(
+                " (after {n} failed {}: {})",
+                if n == 1 { "try" } else { "tries" },
+                e.attempts
+                    .iter()
+                    .map(|a| a.error.short())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         let _ = writeln!(
             md,
-            "- `{} {}` → {answer}",
+            "- `{} {}` → {answer}{retried}",
             e.question.name, e.question.rtype
         );
     }
