@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::browser;
 use crate::components::{
-    form::CheckForm, form::FormInput, paste_form::PasteForm, pasted::pasted, progress::progress,
-    report::results, sav::SAV, verdict::verdict_box,
+    form::use_check_form, form::CheckFormProps, form::FormInput, paste_form::paste_form,
+    pasted::pasted, progress::progress, report::results, sav::SAV, verdict::verdict_box,
 };
 use crate::model::{Permalink, ResolverChoice};
 use crate::services::check;
@@ -23,7 +23,7 @@ pub fn App() -> Html {
         resolver: link
             .resolver
             .clone()
-            .or_else(|| browser::stored_resolver().map(|k| ResolverChoice::parse(&k)))
+            .or_else(|| browser::stored("resolver").map(|k| ResolverChoice::parse(&k)))
             .unwrap_or_default(),
         ..State::default()
     });
@@ -68,7 +68,7 @@ pub fn App() -> Html {
     let onsubmit = {
         let state = state.clone();
         Callback::from(move |input: FormInput| {
-            browser::store_resolver(input.resolver.key());
+            browser::store("resolver", input.resolver.key());
             check::run(
                 &state,
                 Request {
@@ -87,6 +87,10 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |text: String| check::read_paste(&state, text, None))
     };
+    let onedit = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::PasteEdited))
+    };
     let onpick = {
         let state = state.clone();
         Callback::from(move |hop: usize| {
@@ -99,7 +103,7 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |choice: ResolverChoice| {
             if choice.validate().is_ok() {
-                browser::store_resolver(choice.key());
+                browser::store("resolver", choice.key());
             }
             state.dispatch(Action::ChooseResolver(choice));
         })
@@ -126,6 +130,17 @@ pub fn App() -> Html {
         ),
     };
 
+    let form = use_check_form(&CheckFormProps {
+        reset: form_key,
+        initial_target,
+        initial_helo,
+        initial_domain,
+        resolver: state.resolver.clone(),
+        busy: loading,
+        onsubmit,
+        onresolver,
+    });
+
     html! {
         <>
             <header class="masthead">
@@ -133,17 +148,8 @@ pub fn App() -> Html {
                 <p class="tagline">{ "Will Gmail, Yahoo and Fastmail accept mail from your server? Checks its reverse DNS, EHLO name and sending domain from your browser, through DNS over HTTPS." }</p>
             </header>
             <main id="main">
-                <CheckForm
-                    key={form_key.to_string()}
-                    {initial_target}
-                    {initial_helo}
-                    {initial_domain}
-                    resolver={state.resolver.clone()}
-                    busy={loading}
-                    {onsubmit}
-                    {onresolver}
-                />
-                <PasteForm busy={loading || state.reading} error={state.paste_error.clone()} {onread} />
+                { form }
+                { paste_form(loading || state.reading, state.paste_error.as_ref(), &onread, &onedit) }
                 { verdict_box(&state) }
                 { pasted(&state, &onpick) }
                 { progress(&state) }

@@ -3,8 +3,6 @@
 
 use wasm_bindgen::JsCast;
 
-const STORAGE_KEY: &str = "sendercheck.resolver";
-
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -34,19 +32,21 @@ pub fn replace_query(query: &str) {
     }
 }
 
-/// The remembered resolver key, if any.
-pub fn stored_resolver() -> Option<String> {
+/// What the page remembers in local storage (nothing else is kept): the resolver, the user's
+/// mail server (`mta`), the Spamhaus DQS key (`spamhaus-key`, only ever sent inside the DNS
+/// names asked).
+pub fn stored(key: &str) -> Option<String> {
     window()?
         .local_storage()
         .ok()??
-        .get_item(STORAGE_KEY)
+        .get_item(&format!("sendercheck.{key}"))
         .ok()?
 }
 
-/// Remembers the resolver key.
-pub fn store_resolver(key: &str) {
+/// Remembers `value` under `key` (see [`stored`]).
+pub fn store(key: &str, value: &str) {
     if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(STORAGE_KEY, key);
+        let _ = storage.set_item(&format!("sendercheck.{key}"), value);
     }
 }
 

@@ -281,6 +281,15 @@ pub fn progress(rows: &[QueryRow], used_by: impl Fn(&Question) -> String) -> Str
             q.ms.map(|ms| format!("{ms} ms")).unwrap_or_default(),
             u = esc(&used),
         );
+        if !q.retried.is_empty() {
+            let _ = write!(
+                out,
+                "<span class=\"q-retried\" data-retried=\"{n}\">answered after {n} failed {tries}: {}</span>",
+                esc(&q.retried.join(", ")),
+                n = q.retried.len(),
+                tries = if q.retried.len() == 1 { "try" } else { "tries" },
+            );
+        }
         if !used.is_empty() {
             let _ = write!(out, "<span class=\"q-used\">used by {}</span>", esc(&used));
         }
@@ -290,8 +299,9 @@ pub fn progress(rows: &[QueryRow], used_by: impl Fn(&Question) -> String) -> Str
     out
 }
 
-/// Share and export: copy the permalink, download JSON (the CLI's schema) or Markdown.
-pub const ACTIONS: &str = "<section class=\"actions\" aria-label=\"Share and export\"><button id=\"copy-link\" type=\"button\" data-action=\"link\">Copy link</button><button id=\"export-json\" type=\"button\" data-action=\"export\" data-value=\"json\">Export JSON</button><button id=\"export-markdown\" type=\"button\" data-action=\"export\" data-value=\"markdown\">Export Markdown</button></section>";
+/// Share and export: copy the permalink, download JSON (the CLI's schema) or Markdown; ask the
+/// DNS blocklists about the run's addresses.
+pub const ACTIONS: &str = "<section class=\"actions\" aria-label=\"Share and export\"><button id=\"copy-link\" type=\"button\" data-action=\"link\">Copy link</button><button id=\"export-json\" type=\"button\" data-action=\"export\" data-value=\"json\">Export JSON</button><button id=\"export-markdown\" type=\"button\" data-action=\"export\" data-value=\"markdown\">Export Markdown</button><button id=\"check-blocklists\" type=\"button\" data-action=\"blocklists\">Check blocklists</button></section>";
 
 /// The results of a finished run: one address's cards, or every address of a host name.
 pub fn checked(c: &Checked) -> String {

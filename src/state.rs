@@ -149,6 +149,12 @@ impl PartialEq for Finished {
 }
 
 impl Finished {
+    /// The worker follows the run up (a paste's findings, a bounce's checks, where to fix it)
+    /// when it came from a paste or found something to fix; a passing check loads nothing more.
+    pub fn follows(&self) -> bool {
+        self.request.paste.is_some() || self.checked.verdict() != sendercheck_core::Verdict::Pass
+    }
+
     /// When the resolver itself failed every question: which resolver, what went wrong, which to try.
     pub fn resolver_problem(&self) -> Option<String> {
         let exchanges = self.checked.exchanges();
@@ -222,6 +228,8 @@ pub enum QueryEvent {
         ms: u32,
         /// The reply's rcode, or why there was none.
         result: Result<Rcode, String>,
+        /// Why the tries before the last one failed (empty: the first try answered).
+        retried: Vec<String>,
     },
 }
 
@@ -236,6 +244,8 @@ pub struct QueryRow {
     pub ms: Option<u32>,
     /// The rcode, or why there was no answer, once answered.
     pub result: Option<Result<Rcode, String>>,
+    /// Why earlier tries failed, when the answer came after a retry.
+    pub retried: Vec<String>,
 }
 
 /// Everything the page shows.
@@ -255,6 +265,15 @@ pub struct State {
     /// The paste panel once the run has finished, with the findings that need the check (the
     /// receiver's verdicts beside this check's), as the worker rendered it.
     pub paste_panel: Remote<Rc<str>, String>,
+    /// "Where to fix it", as the worker rendered it after the run (empty when nothing is known).
+    pub fixes: Remote<Rc<str>, String>,
+    /// The replies the worker asked after the run (where to fix it, a bounce's checks, the
+    /// blocklists), for the exports.
+    pub extra: Rc<str>,
+    /// The DNS blocklists' section, once asked for.
+    pub blocklists: Remote<Rc<str>, String>,
+    /// The Spamhaus DQS key the blocklists were asked with (`Some("")`: asked without one).
+    pub lists_key: Option<Rc<str>>,
     /// The sending domain's panel, as the worker rendered it (`Idle` when the run asks about no
     /// domain).
     pub domain_panel: Remote<Rc<str>, String>,
@@ -264,6 +283,17 @@ pub struct State {
     pub paste_error: Option<Rc<PasteError>>,
     /// A paste on its way to the worker.
     pub reading: bool,
+}
+
+/// What the worker's follow-up of a run gives the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Followed {
+    /// The paste panel with every finding (a run from a paste).
+    pub panel: Option<Rc<str>>,
+    /// "Where to fix it" (empty: nothing to say).
+    pub fixes: Rc<str>,
+    /// The replies asked.
+    pub recording: Rc<str>,
 }
 
 /// Everything that changes the state.
@@ -295,6 +325,8 @@ pub enum Action {
     Pasted(Rc<Paste>),
     /// The paste could not be read: unrecognised text, or the worker could not be loaded.
     PasteFailed(Rc<PasteError>),
+    /// The user typed in the paste box after an error: hide it until the next submission.
+    PasteEdited,
     /// The worker finished the sending domain's live check: its recording.
     DomainRecorded {
         /// The run.
@@ -309,12 +341,22 @@ pub enum Action {
         /// The panel's HTML, or why there is none.
         result: Result<Rc<str>, String>,
     },
-    /// The worker rendered the panel of a paste's finished run.
-    PastePanel {
+    /// The worker ran the checks that follow a finished run: a paste's panel (for a run from a
+    /// paste), "Where to fix it", and the replies it asked; or why it could not.
+    Followed {
         /// The run.
         run_id: u64,
-        /// The panel's HTML, or why the worker could not render it.
-        result: Result<Rc<str>, String>,
+        /// What it rendered and asked.
+        result: Result<Followed, String>,
+    },
+    /// The blocklists were asked (with this DQS key, empty for none).
+    Listed {
+        /// The run.
+        run_id: u64,
+        /// The key.
+        key: Rc<str>,
+        /// The section and the replies, or why there are none.
+        result: Result<(Rc<str>, Rc<str>), String>,
     },
 }
 
@@ -340,6 +382,10 @@ impl State {
                 next.queries.clear();
                 next.paste_panel = Remote::Idle;
                 next.domain_recording = None;
+                next.fixes = Remote::Idle;
+                next.extra = Rc::from("");
+                next.blocklists = Remote::Idle;
+                next.lists_key = None;
                 next.paste_error = None;
                 next.reading = false;
             }
@@ -350,18 +396,28 @@ impl State {
                         question,
                         ms: None,
                         result: None,
+                        retried: Vec::new(),
                     });
                 }
-                QueryEvent::Answered { id, ms, result } => {
+                QueryEvent::Answered {
+                    id,
+                    ms,
+                    result,
+                    retried,
+                } => {
                     if let Some(row) = next.queries.iter_mut().find(|r| r.id == id) {
                         row.ms = Some(ms);
                         row.result = Some(result);
+                        row.retried = retried;
                     }
                 }
             },
             Action::Finish(finished) if self.current(finished.request.run_id) => {
                 if finished.request.paste.is_some() {
                     next.paste_panel = Remote::Loading;
+                }
+                if finished.follows() {
+                    next.fixes = Remote::Loading;
                 }
                 next.run = Remote::Ready(finished);
             }
@@ -389,12 +445,35 @@ impl State {
                 next.paste_error = Some(error);
                 next.reading = false;
             }
-            Action::PastePanel { run_id, result } if self.current(run_id) => {
-                next.paste_panel = match result {
-                    Ok(html) => Remote::Ready(html),
-                    Err(why) => Remote::Failed(why),
-                };
-            }
+            Action::PasteEdited if self.paste_error.is_some() => next.paste_error = None,
+            Action::PasteEdited => return None,
+            Action::Followed { run_id, result } if self.current(run_id) => match result {
+                Ok(f) => {
+                    if let Some(panel) = f.panel {
+                        next.paste_panel = Remote::Ready(panel);
+                    }
+                    next.fixes = Remote::Ready(f.fixes);
+                    next.extra = format!("{}\n{}", self.extra, f.recording).into();
+                }
+                Err(why) => {
+                    if self.paste.is_some() {
+                        next.paste_panel = Remote::Failed(why.clone());
+                    }
+                    next.fixes = Remote::Failed(why);
+                }
+            },
+            Action::Listed {
+                run_id,
+                key,
+                result,
+            } if self.current(run_id) => match result {
+                Ok((html, recording)) => {
+                    next.blocklists = Remote::Ready(html);
+                    next.lists_key = Some(key);
+                    next.extra = format!("{}\n{}", self.extra, recording).into();
+                }
+                Err(why) => next.blocklists = Remote::Failed(why),
+            },
             Action::DomainRecorded { run_id, recording } if self.current(run_id) => {
                 next.domain_recording = Some(recording);
             }
@@ -408,7 +487,8 @@ impl State {
             Action::Query { .. }
             | Action::Finish(_)
             | Action::Fail { .. }
-            | Action::PastePanel { .. }
+            | Action::Followed { .. }
+            | Action::Listed { .. }
             | Action::DomainRecorded { .. }
             | Action::DomainPanel { .. } => return None,
         }
@@ -475,10 +555,12 @@ mod tests {
                     id: 0,
                     ms: 12,
                     result: Ok(Rcode::NxDomain),
+                    retried: vec!["HTTP 502".into()],
                 },
             },
         );
         assert_eq!(state.queries[0].ms, Some(12));
+        assert_eq!(state.queries[0].retried, ["HTTP 502"]);
         assert_eq!(
             state.apply(Action::Fail {
                 run_id: 3,
@@ -517,15 +599,19 @@ mod tests {
         assert!(state.paste.as_ref().is_some_and(|p| Rc::ptr_eq(p, &paste)));
         // The findings of run 1 are stale; run 2's land.
         assert_eq!(
-            state.apply(Action::PastePanel {
+            state.apply(Action::Followed {
                 run_id: 1,
-                result: Ok("<section></section>".into())
+                result: Ok(Followed {
+                    panel: Some("<section></section>".into()),
+                    fixes: "".into(),
+                    recording: "".into(),
+                })
             }),
             None
         );
         let state = apply(
             &state,
-            Action::PastePanel {
+            Action::Followed {
                 run_id: 2,
                 result: Err("the worker could not be loaded".into()),
             },

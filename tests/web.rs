@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use sendercheck_core::dns::{Answer, Question, RData, Rcode, Record, RecordType, ResolveError};
 use sendercheck_core::{check, parse_ip, Checked, Resolver, Target};
-use sendercheck_web::components::form::{CheckForm, FormInput};
-use sendercheck_web::components::paste_form::PasteForm;
+use sendercheck_web::components::form::{use_check_form, CheckFormProps, FormInput};
+use sendercheck_web::components::paste_form::paste_form;
 use sendercheck_web::components::pasted::pasted;
 use sendercheck_web::components::report::results;
 use sendercheck_web::components::verdict::verdict_box;
@@ -215,7 +215,8 @@ async fn cards_carry_check_and_result() {
         .unwrap();
     assert_eq!(
         evidence.text_content().unwrap(),
-        "DNS evidence (2 questions)"
+        // PTR, the name's A, and each name's SOA (where to fix it reads the zone facts).
+        "DNS evidence (4 questions)"
     );
     // The share and export buttons follow a finished run.
     assert!(div.query_selector("#export-json").unwrap().is_some());
@@ -257,11 +258,16 @@ struct FormHost {
 
 #[component]
 fn FormUnderTest(props: &FormHost) -> Html {
-    html! {
-        <CheckForm initial_target="" initial_helo="" initial_domain={DomainAsk::default()}
-            resolver={props.resolver.clone()} busy=false
-            onsubmit={props.submitted.clone()} onresolver={Callback::noop()} />
-    }
+    use_check_form(&CheckFormProps {
+        reset: 0,
+        initial_target: String::new(),
+        initial_helo: String::new(),
+        initial_domain: DomainAsk::default(),
+        resolver: props.resolver.clone(),
+        busy: false,
+        onsubmit: props.submitted.clone(),
+        onresolver: Callback::noop(),
+    })
 }
 
 fn type_into(root: &Element, selector: &str, text: &str) {
@@ -429,7 +435,7 @@ struct PasteHost {
 
 #[component]
 fn PasteUnderTest(props: &PasteHost) -> Html {
-    html! { <PasteForm busy=false error={props.error.clone()} onread={props.read.clone()} /> }
+    paste_form(false, props.error.as_ref(), &props.read, &Callback::noop())
 }
 
 #[wasm_bindgen_test]
@@ -473,10 +479,11 @@ async fn paste_form_hands_over_the_text_and_lists_the_formats() {
     assert!(err
         .text_content()
         .unwrap()
-        .starts_with("The paste has no Received header"));
+        .starts_with("The paste has no bounce or SMTP reply, no Received header"));
     assert_eq!(
         texts(&div, "#paste-error li", "data-format"),
         [
+            "bounce",
             "headers",
             "postfix-log",
             "exim-log",

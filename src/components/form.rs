@@ -52,9 +52,11 @@ fn domain_ask(domain: &str, dkim: &str) -> Result<Option<DomainAsk>, String> {
     }))
 }
 
-/// Props of [`CheckForm`].
-#[derive(Properties, PartialEq)]
+/// What [`use_check_form`] is given.
 pub struct CheckFormProps {
+    /// Not 0, and changed, when the fields must start again from the initial values (a paste
+    /// filled them: its run's id).
+    pub reset: u64,
     /// The address field's first value (from a permalink).
     pub initial_target: String,
     /// The EHLO field's first value (from a permalink).
@@ -87,8 +89,11 @@ struct Fields {
 
 /// The form. Enter submits; errors show next to their field. One state and one input handler on
 /// the form serve every text field (each field's own would cost the page's first load more).
-#[component]
-pub fn CheckForm(props: &CheckFormProps) -> Html {
+///
+/// A hook called by the root rather than a component of its own (each component type costs the
+/// page's first load about a kilobyte); its state lives in the root.
+#[hook]
+pub fn use_check_form(props: &CheckFormProps) -> Html {
     let custom_url = use_state(|| match &props.resolver {
         ResolverChoice::Custom(url) => url.clone(),
         ResolverChoice::Preset(_) => String::new(),
@@ -100,6 +105,21 @@ pub fn CheckForm(props: &CheckFormProps) -> Html {
         dkim: props.initial_domain.dkim.clone(),
         ..Fields::default()
     });
+    {
+        let fields = fields.clone();
+        let start = Fields {
+            target: props.initial_target.clone(),
+            helo: props.initial_helo.clone(),
+            domain: props.initial_domain.text.clone(),
+            dkim: props.initial_domain.dkim.clone(),
+            ..Fields::default()
+        };
+        use_effect_with(props.reset, move |reset| {
+            if *reset != 0 {
+                fields.set(start);
+            }
+        });
+    }
     let is_custom = matches!(props.resolver, ResolverChoice::Custom(_));
 
     // Typing in a field keeps its value and clears its error.

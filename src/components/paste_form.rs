@@ -5,51 +5,47 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::components::with_code;
 use crate::state::PasteError;
 
-/// Props of [`PasteForm`].
-#[derive(Properties, PartialEq)]
-pub struct PasteFormProps {
-    /// A check is running, or a paste is being read.
-    pub busy: bool,
-    /// Why the last paste could not be read.
-    #[prop_or_default]
-    pub error: Option<Rc<PasteError>>,
-    /// The text to read.
-    pub onread: Callback<String>,
-}
-
-/// The paste form. Unrecognised text stays in the box, with the formats that are recognised.
-#[component]
-pub fn PasteForm(props: &PasteFormProps) -> Html {
-    let area = use_node_ref();
-    // Typing after an error hides it until the next submission.
-    let edited = use_state(|| false);
+/// The paste form. Unrecognised text stays in the box, with the formats that are recognised
+/// (`error`); typing after an error calls `onedit` (the page then hides it until the next
+/// submission). A function of its inputs rather than a component: see `verdict_box`.
+pub fn paste_form(
+    busy: bool,
+    error: Option<&Rc<PasteError>>,
+    onread: &Callback<String>,
+    onedit: &Callback<()>,
+) -> Html {
     let onsubmit = {
-        let area = area.clone();
-        let edited = edited.clone();
-        let onread = props.onread.clone();
+        let onread = onread.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let Some(text) = area.cast::<HtmlTextAreaElement>().map(|a| a.value()) {
-                edited.set(false);
+            let form: web_sys::Element = e.target_unchecked_into();
+            let text = form
+                .query_selector("#paste")
+                .ok()
+                .flatten()
+                .and_then(|a| a.dyn_into::<HtmlTextAreaElement>().ok())
+                .map(|a| a.value());
+            if let Some(text) = text {
                 onread.emit(text);
             }
         })
     };
     let oninput = {
-        let edited = edited.clone();
+        let onedit = onedit.clone();
+        let shown = error.is_some();
         Callback::from(move |_: InputEvent| {
-            if !*edited {
-                edited.set(true);
+            if shown {
+                onedit.emit(());
             }
         })
     };
-    let error = props.error.as_ref().filter(|_| !*edited);
     html! {
         <form id="paste-form" class="paste-form" {onsubmit} novalidate=true aria-labelledby="paste-title">
             <h2 id="paste-title" class="section-title">{ "Or paste what your server said" }</h2>
@@ -57,7 +53,7 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
             <label for="paste" class="sr-only">{ "Pasted text" }</label>
             <textarea id="paste" name="paste" rows="6" spellcheck="false" autocomplete="off"
                 placeholder="Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net …"
-                ref={area} {oninput}
+                {oninput}
                 aria-invalid={error.is_some().to_string()}
                 aria-describedby={if error.is_some() { "paste-error" } else { "paste-hint" }} />
             if let Some(e) = error {
@@ -72,8 +68,8 @@ pub fn PasteForm(props: &PasteFormProps) -> Html {
                     }
                 </div>
             }
-            <button id="paste-run" type="submit" class="primary" disabled={props.busy}>
-                { if props.busy { "Checking…" } else { "Read and check" } }
+            <button id="paste-run" type="submit" class="primary" disabled={busy}>
+                { if busy { "Checking…" } else { "Read and check" } }
             </button>
         </form>
     }

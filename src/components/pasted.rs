@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::raw::{Raw, RawAction};
+use crate::components::raw::{raw, RawAction};
 use crate::state::{Remote, State};
 
 /// The paste panel (nothing when no paste is shown); `onpick` checks another Received header
@@ -36,7 +36,7 @@ pub fn pasted(state: &State, onpick: &Callback<usize>) -> Html {
     };
     html! {
         <>
-            <Raw class="pasted-wrap" html={panel.to_string()} {onaction} />
+            { raw("pasted-wrap", panel.to_string(), onaction) }
             if let Some(why) = failed {
                 <p class="field-error" role="alert">{ why }</p>
             }

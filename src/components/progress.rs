@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::raw::Raw;
+use crate::components::raw::raw;
 use crate::render;
 use crate::state::{Remote, State};
 
@@ -21,5 +21,5 @@ pub fn progress(state: &State) -> Html {
             .map(|d| d.used_by(q).join(", "))
             .unwrap_or_default()
     });
-    html! { <Raw html={html} /> }
+    raw("", html, Callback::noop())
 }

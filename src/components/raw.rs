@@ -19,29 +19,32 @@ pub struct RawAction {
     pub button: Element,
 }
 
-/// Props of [`Raw`].
-#[derive(Properties, PartialEq)]
-pub struct RawProps {
-    /// The markup.
-    pub html: AttrValue,
-    /// The wrapper's class.
-    #[prop_or_default]
-    pub class: Classes,
-    /// A button with a `data-action` other than `copy` was clicked.
-    #[prop_or_default]
-    pub onaction: Callback<RawAction>,
-}
-
-/// The markup in a `<div>` that handles its buttons.
-#[component]
-pub fn Raw(props: &RawProps) -> Html {
+/// The markup in a `<div class={class}>` that handles its buttons (and `select[data-action]`s).
+/// A function rather than a component: see `verdict_box`.
+pub fn raw(class: &'static str, html: String, onaction: Callback<RawAction>) -> Html {
     let onclick = {
-        let onaction = props.onaction.clone();
+        let onaction = onaction.clone();
         Callback::from(move |e: MouseEvent| on_click(&e, &onaction))
     };
+    // A `select[data-action]` reports its new value as the action's value.
+    let onchange = Callback::from(move |e: Event| {
+        let Some(select) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        else {
+            return;
+        };
+        if let Some(action) = select.get_attribute("data-action") {
+            onaction.emit(RawAction {
+                action,
+                value: select.value(),
+                button: select.into(),
+            });
+        }
+    });
     html! {
-        <div class={props.class.clone()} {onclick}>
-            { Html::from_html_unchecked(props.html.clone()) }
+        <div class={class} {onclick} {onchange}>
+            { Html::from_html_unchecked(html.into()) }
         </div>
     }
 }
@@ -50,7 +53,7 @@ fn on_click(e: &MouseEvent, onaction: &Callback<RawAction>) {
     let Some(button) = e
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|t| t.closest("[data-action]").ok().flatten())
+        .and_then(|t| t.closest("button[data-action]").ok().flatten())
     else {
         return;
     };

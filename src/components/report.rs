@@ -11,15 +11,16 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::components::raw::{Raw, RawAction};
+use crate::components::raw::{raw, RawAction};
 use crate::extras::domain;
+use crate::hooks::StateHandle;
 use crate::render;
-use crate::services::check::export;
+use crate::services::check;
 use crate::state::{Finished, Remote, State};
 
 /// The results of the current run (loading cards while it runs); a function of the state, like
 /// `verdict_box`.
-pub fn results(state: &State) -> Html {
+pub fn results(state: &StateHandle) -> Html {
     let (html, done) = match &state.run {
         Remote::Idle | Remote::Failed(_) => return html! {},
         Remote::Loading => {
@@ -57,14 +58,40 @@ pub fn results(state: &State) -> Html {
             Some(done.clone()),
         ),
     };
-    let html = html + &domain_panel(state);
-    let domain = state.domain_recording.clone();
+    let html = html + &after(state) + &domain_panel(state);
+    let state = state.clone();
     let onaction = Callback::from(move |a: RawAction| {
         if let Some(done) = &done {
-            act(done, domain.as_ref(), a);
+            act(&state, done, a);
         }
     });
-    html! { <Raw class="results" html={html} {onaction} /> }
+    raw("results", html, onaction)
+}
+
+/// What the worker adds after a finished run: "Where to fix it" and the blocklists, each a
+/// loading line until it comes, or why it could not.
+fn after(state: &State) -> String {
+    let mut out = String::new();
+    for (part, loading) in [
+        (&state.fixes, "Working out where to fix it…"),
+        (&state.blocklists, "Asking the DNS blocklists…"),
+    ] {
+        match part {
+            Remote::Idle => {}
+            Remote::Loading => {
+                out.push_str("<p class=\"pending\" role=\"status\">");
+                out.push_str(loading);
+                out.push_str("</p>");
+            }
+            Remote::Ready(html) => out.push_str(html),
+            Remote::Failed(why) => {
+                out.push_str("<p class=\"field-error\" role=\"alert\">");
+                out.push_str(&render::esc(why));
+                out.push_str("</p>");
+            }
+        }
+    }
+    out
 }
 
 /// The sending domain's panel: markup the extras worker rendered (`crate::extras::domain`), a
@@ -86,8 +113,38 @@ fn domain_panel(state: &State) -> String {
     }
 }
 
-/// The share and export buttons: the button itself says what is happening.
-fn act(done: &Rc<Finished>, domain: Option<&Rc<str>>, a: RawAction) {
+/// The buttons of the results: share, export, ask the blocklists (with a Spamhaus key), and the
+/// mail server chosen for "Where to fix it". A button says what is happening.
+fn act(state: &StateHandle, done: &Rc<Finished>, a: RawAction) {
+    let dispatcher = state.dispatcher();
+    match a.action.as_str() {
+        "mta" => {
+            browser::store("mta", &a.value);
+            check::follow(&dispatcher, done, &state.extra);
+            return;
+        }
+        "blocklists" => {
+            let key = match a.value.as_str() {
+                "key" => {
+                    let key = a
+                        .button
+                        .closest(".dqs")
+                        .ok()
+                        .flatten()
+                        .and_then(|d| d.query_selector("input").ok().flatten())
+                        .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        .map(|i| i.value().trim().to_string())
+                        .unwrap_or_default();
+                    browser::store("spamhaus-key", &key);
+                    key
+                }
+                _ => browser::stored("spamhaus-key").unwrap_or_default(),
+            };
+            check::blocklists(&dispatcher, done, &state.extra, key);
+            return;
+        }
+        _ => {}
+    }
     let Ok(button) = a.button.dyn_into::<HtmlElement>() else {
         return;
     };
@@ -112,7 +169,7 @@ fn act(done: &Rc<Finished>, domain: Option<&Rc<str>>, a: RawAction) {
                 done.request.target_text.replace([':', '/', '[', ']'], "_")
             );
             say(&button, "Preparing…");
-            export(done, domain, format, move |reply| {
+            check::export(state, done, format, move |reply| {
                 say(&button, &label);
                 match reply {
                     Ok(text) => browser::download(&name, mime, &text),

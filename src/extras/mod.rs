@@ -14,16 +14,26 @@
 //! are strings and numbers; every reply's `value` is JSON or the exported text.
 
 pub mod domain;
+pub mod fixes;
+pub mod lists;
 pub mod panel;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;
 
 use serde::Serialize;
 
+use sendercheck_core::blocklist::{check_blocklists, with_spamhaus_key, Blocklist, Listing};
+use sendercheck_core::bounce::FollowUpOptions;
+use sendercheck_core::dns::Resolver;
 use sendercheck_core::domain::check::{check_domain, DomainReport};
-use sendercheck_core::paste::{self, paste_findings, Extracted, Format, PasteReport};
-use sendercheck_core::report::{check_target, domain_json, domain_markdown, Checked, Target};
-use sendercheck_doh::replay::{Recorder, Recording, Replay};
+use sendercheck_core::fix::{where_to_fix_all, where_to_fix_paste, Mta, MtaChoice, WhereToFix};
+use sendercheck_core::paste::{
+    self, check_paste_with, paste_findings, Extracted, Format, PasteReport,
+};
+use sendercheck_core::report::{
+    check_target, domain_json, domain_markdown, report_json_with, Checked, Target,
+};
+use sendercheck_doh::replay::{Recorder, Recording, Replay, Resume};
 use sendercheck_doh::DohClient;
 
 /// What [`read`] found, as the page receives it.
@@ -80,7 +90,13 @@ pub fn read(text: &str, hop: Option<usize>) -> ReadReply {
                 .map(|k| format!("{}:{}", k.selector, k.domain))
                 .collect();
             ReadReply::Read {
-                panel: panel::paste_panel(&x, target.as_ref(), check, &paste_findings(&x, None)),
+                panel: panel::paste_panel(
+                    &x,
+                    target.as_ref(),
+                    check,
+                    &paste_findings(&x, None),
+                    None,
+                ),
                 target: target.map(|t| t.to_string()),
                 helo: x.helo.clone(),
                 domain: sender.as_ref().map(|d| d.from.to_string()),
@@ -112,15 +128,13 @@ pub async fn check_domain_live(
 ) -> Result<String, String> {
     let target = Target::parse(target).map_err(|e| e.to_string())?;
     let input = ask.input(&target, helo)?;
-    let doh = DohClient::new(resolver)
-        .map_err(|e| e.to_string())?
-        .with_timeout(std::time::Duration::from_secs(5));
-    let recorder = Recorder::new(doh);
+    let recorder = Recorder::new(client(resolver)?);
     check_domain(&recorder, &input).await;
     Ok(recorder.recording().to_text())
 }
 
 /// A run the page made, to replay: what it checked, with which EHLO line, and the replies.
+#[derive(Default)]
 pub struct Run<'a> {
     /// The target as text (the address field, or the paste's target).
     pub target: &'a str,
@@ -132,27 +146,85 @@ pub struct Run<'a> {
     pub paste: Option<(&'a str, Option<usize>)>,
     /// The sending domain asked about, and the recording of its live check.
     pub domain: Option<(domain::Ask<'a>, &'a str)>,
+    /// The replies of the follow-up checks the worker asked live ([`Run::follow_up`],
+    /// [`Run::blocklists`]), in the same text form.
+    pub extra: &'a str,
+    /// Where to fix it was worked out ([`Run::follow_up`] ran): the exports say it too.
+    pub fixed: bool,
+    /// The user's mail server, as an MTA id (`postfix`), when chosen.
+    pub mta: Option<&'a str>,
+    /// The blocklists were asked, with this Spamhaus DQS key (empty: none).
+    pub lists: Option<&'a str>,
+}
+
+/// What [`Run::follow_up`] gives the page.
+#[derive(Serialize)]
+pub struct FollowReply {
+    /// The paste panel with every finding, for a run from a paste.
+    pub panel: Option<String>,
+    /// The "Where to fix it" section (empty when there is nothing to say).
+    pub fixes: String,
+    /// The replies asked live, for the exports.
+    pub recording: String,
+}
+
+/// What [`Run::blocklists`] gives the page.
+#[derive(Serialize)]
+pub struct ListsReply {
+    /// The blocklists section.
+    pub html: String,
+    /// The replies asked live, for the exports.
+    pub recording: String,
+}
+
+/// A DoH client for the page's resolver, with the page's time limit per question.
+fn client(resolver: &str) -> Result<DohClient, String> {
+    Ok(DohClient::new(resolver)
+        .map_err(|e| e.to_string())?
+        .with_timeout(std::time::Duration::from_secs(5)))
 }
 
 impl Run<'_> {
+    /// Every reply the run holds: the page's, the follow-ups', the sending domain's.
+    fn recordings(&self) -> Result<Recording, String> {
+        let domain = self.domain.as_ref().map_or("", |(_, r)| *r);
+        Recording::from_text(&format!("{}\n{}\n{domain}", self.recording, self.extra))
+            .ok_or_else(|| "the page's recording of the run is damaged".to_string())
+    }
+
+    fn target(&self) -> Result<Target, String> {
+        Target::parse(self.target).map_err(|e| e.to_string())
+    }
+
+    fn helo(&self) -> Option<&str> {
+        Some(self.helo.trim()).filter(|h| !h.is_empty())
+    }
+
+    fn mta(&self) -> Option<Mta> {
+        self.mta.and_then(Mta::parse)
+    }
+
+    fn lists(&self) -> Result<Vec<Blocklist>, String> {
+        match self.lists {
+            Some(key) if !key.trim().is_empty() => {
+                with_spamhaus_key(Blocklist::curated(), key.trim()).map_err(|e| e.to_string())
+            }
+            _ => Ok(Blocklist::curated()),
+        }
+    }
+
     async fn replay(&self) -> Result<Checked, String> {
-        let target = Target::parse(self.target).map_err(|e| e.to_string())?;
-        let recording = Recording::from_text(self.recording)
-            .ok_or("the page's recording of the run is damaged")?;
-        let helo = Some(self.helo.trim()).filter(|h| !h.is_empty());
-        Ok(check_target(&Replay::new(recording), &target, helo).await)
+        let target = self.target()?;
+        Ok(check_target(&Replay::new(self.recordings()?), &target, self.helo()).await)
     }
 
     /// The sending domain's report, replayed and judged with the identity check's results.
     async fn domain_report(&self, checked: &Checked) -> Result<Option<DomainReport>, String> {
-        let Some((ask, recording)) = &self.domain else {
+        let Some((ask, _)) = &self.domain else {
             return Ok(None);
         };
-        let target = Target::parse(self.target).map_err(|e| e.to_string())?;
-        let input = ask.input(&target, self.helo)?;
-        let recording = Recording::from_text(recording)
-            .ok_or("the recording of the domain check is damaged")?;
-        let mut report = check_domain(&Replay::new(recording), &input).await;
+        let input = ask.input(&self.target()?, self.helo)?;
+        let mut report = check_domain(&Replay::new(self.recordings()?), &input).await;
         if let Checked::Ip(r) = checked {
             report.judge_report(r);
         }
@@ -168,53 +240,124 @@ impl Run<'_> {
         }
     }
 
-    async fn paste_report(&self) -> Result<Option<PasteReport>, String> {
-        let checked = self.replay().await?;
-        let domain = self.domain_report(&checked).await?;
+    /// The paste's whole check through `resolver`: its address, a bounce's follow-up checks and,
+    /// with `with_domain`, the sending domain it names (its panel is apart on the page).
+    async fn paste_report<R: Resolver>(
+        &self,
+        resolver: &R,
+        with_domain: bool,
+    ) -> Result<Option<PasteReport>, String> {
         let Some((text, hop)) = self.paste else {
             return Ok(None);
         };
-        let x = extracted(text, hop)?;
-        let report = match &checked {
-            Checked::Ip(r) => Some(r),
-            Checked::Host(_) => None,
-        };
-        let findings = paste_findings(&x, report);
-        // A bounce's follow-up checks (blocklists, SPF, DMARC) are not in the page's recording
-        // yet; the page does not run them.
-        Ok(Some(PasteReport {
-            extracted: x,
-            checked: Some(checked),
-            findings,
-            domain,
-            bounce: None,
-        }))
-    }
-
-    /// The paste panel once its check has run, with the findings that compare the two.
-    pub async fn paste_panel(&self) -> Result<String, String> {
-        let Some(p) = self.paste_report().await? else {
-            return Err("the run did not come from a paste".into());
-        };
-        let iprev = match &p.checked {
-            Some(Checked::Ip(r)) => Some(r.iprev.result.as_str()),
-            _ => None,
-        };
-        let target = Target::parse(self.target).ok();
-        Ok(panel::paste_panel(
-            &p.extracted,
-            target.as_ref(),
-            panel::Check::Done { iprev },
-            &p.findings,
+        let mut x = extracted(text, hop)?;
+        if !with_domain {
+            x.sender = Default::default();
+        }
+        Ok(Some(
+            check_paste_with(resolver, x, &FollowUpOptions::default()).await,
         ))
     }
 
-    /// The JSON export: `sendercheck ip|host --json`, or `sendercheck paste --json` after a paste.
+    /// The checks that follow the page's: a bounce's (blocklists, SPF, DMARC…) and where to fix
+    /// what was found. Answers the page already has come from its recording; only the new
+    /// questions go to `resolver`.
+    pub async fn follow_up(&self, resolver: &str) -> Result<FollowReply, String> {
+        let resume = Resume::new(self.recordings()?, client(resolver)?);
+        let target = self.target().ok();
+        let (panel, fixes) = match self.paste_report(&resume, false).await? {
+            Some(p) => {
+                let place = where_to_fix_paste(&resume, &p, self.mta()).await;
+                let mut findings = p.findings.clone();
+                findings.extend(place.findings.iter().cloned());
+                let iprev = match &p.checked {
+                    Some(Checked::Ip(r)) => Some(r.iprev.result.as_str()),
+                    _ => None,
+                };
+                let panel = panel::paste_panel(
+                    &p.extracted,
+                    target.as_ref(),
+                    panel::Check::Done { iprev },
+                    &p.findings,
+                    p.bounce.as_ref(),
+                );
+                let ips = ips(p.checked.as_ref());
+                (
+                    Some(panel),
+                    fixes::section(&place.places, &ips, place.mta, &place.findings),
+                )
+            }
+            None => {
+                let checked = check_target(&resume, &self.target()?, self.helo()).await;
+                let mta = self.mta().map(MtaChoice::from);
+                let places = where_to_fix_all(&resume, &checked, mta).await;
+                let ips = ips(Some(&checked));
+                (None, fixes::section(&places, &ips, mta, &[]))
+            }
+        };
+        Ok(FollowReply {
+            panel,
+            fixes,
+            recording: resume.recording().to_text(),
+        })
+    }
+
+    /// Asks the DNS blocklists about every address of the run.
+    pub async fn blocklists(&self, resolver: &str) -> Result<ListsReply, String> {
+        let lists = self.lists()?;
+        let resume = Resume::new(self.recordings()?, client(resolver)?);
+        let checked = check_target(&resume, &self.target()?, self.helo()).await;
+        let listings = self.listings(&resume, &checked, &lists).await;
+        Ok(ListsReply {
+            html: lists::section(&listings, self.lists.is_some_and(|k| !k.is_empty())),
+            recording: resume.recording().to_text(),
+        })
+    }
+
+    async fn listings<R: Resolver>(
+        &self,
+        resolver: &R,
+        checked: &Checked,
+        lists: &[Blocklist],
+    ) -> Vec<Listing> {
+        let asks = checked
+            .reports()
+            .into_iter()
+            .map(|r| check_blocklists(resolver, r.ip, lists));
+        futures::future::join_all(asks)
+            .await
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// Where to fix each address, when the page worked it out.
+    async fn places(&self, replay: &Replay, checked: &Checked) -> Vec<WhereToFix> {
+        match self.fixed {
+            true => where_to_fix_all(replay, checked, self.mta().map(MtaChoice::from)).await,
+            false => Vec::new(),
+        }
+    }
+
+    /// The JSON export: `sendercheck ip|host --json`, or `sendercheck paste --json` after a paste,
+    /// with the sending domain, where to fix it and the blocklists as far as the page ran them.
     pub async fn json(&self, elapsed_ms: u64) -> Result<String, String> {
-        let value = match self.paste_report().await? {
-            Some(p) => paste::paste_json(&p, elapsed_ms),
+        let replay = Replay::new(self.recordings()?);
+        let value = match self.paste_report(&replay, true).await? {
+            Some(p) => match self.fixed {
+                true => {
+                    let place = where_to_fix_paste(&replay, &p, self.mta()).await;
+                    paste::paste_json_with(&p, &place, elapsed_ms)
+                }
+                false => paste::paste_json(&p, elapsed_ms),
+            },
             None => {
                 let checked = self.replay().await?;
+                let places = self.places(&replay, &checked).await;
+                let listings = match self.lists {
+                    Some(_) => Some(self.listings(&replay, &checked, &self.lists()?).await),
+                    None => None,
+                };
                 match (self.domain_report(&checked).await?, &checked) {
                     (Some(d), Checked::Ip(r)) => domain_json(&d, Some(r), elapsed_ms),
                     (Some(d), Checked::Host(_)) => {
@@ -225,7 +368,14 @@ impl Run<'_> {
                         }
                         json
                     }
-                    (None, _) => checked.json(elapsed_ms),
+                    (None, Checked::Ip(r)) => match (places.first(), &listings) {
+                        (Some(w), l) => report_json_with(r, w, l.as_deref(), elapsed_ms),
+                        (None, _) => checked.json(elapsed_ms),
+                    },
+                    (None, Checked::Host(_)) => {
+                        let mta = self.mta().map(MtaChoice::from);
+                        checked.json_with(&places, mta, elapsed_ms)
+                    }
                 }
             }
         };
@@ -234,9 +384,19 @@ impl Run<'_> {
 
     /// The Markdown export, for a ticket; `resolver` is the resolver's URL.
     pub async fn markdown(&self, resolver: &str) -> Result<String, String> {
-        Ok(match self.paste_report().await? {
+        let replay = Replay::new(self.recordings()?);
+        Ok(match self.paste_report(&replay, true).await? {
             Some(p) => {
-                let checked = p.checked.as_ref().map(|c| c.markdown(resolver));
+                let places = match (self.fixed, &p.checked) {
+                    (true, Some(c)) => {
+                        where_to_fix_all(&replay, c, self.mta().map(MtaChoice::from)).await
+                    }
+                    _ => Vec::new(),
+                };
+                let checked = p
+                    .checked
+                    .as_ref()
+                    .map(|c| c.markdown_with(resolver, &places));
                 let domain = p.domain.as_ref().map(domain_markdown);
                 sendercheck_core::report::paste_markdown(&p.extracted, &p.findings)
                     + &checked.unwrap_or_default()
@@ -244,18 +404,26 @@ impl Run<'_> {
             }
             None => {
                 let checked = self.replay().await?;
+                let places = self.places(&replay, &checked).await;
                 let domain = self.domain_report(&checked).await?;
-                checked.markdown(resolver)
+                checked.markdown_with(resolver, &places)
                     + &domain.map(|d| domain_markdown(&d)).unwrap_or_default()
             }
         })
     }
 }
 
-#[cfg(test)]
+/// The addresses a check looked at, in the order of its reports.
+fn ips(checked: Option<&Checked>) -> Vec<String> {
+    checked.map_or(Vec::new(), |c| {
+        c.reports().iter().map(|r| r.ip.to_string()).collect()
+    })
+}
+
+// Natively only: the worker's logic with the testbed's DoH server (tests/web.rs is the browser's).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use futures::executor::block_on;
     use sendercheck_core::dns::{DomainName, Question, RecordType};
     use sendercheck_doh::encode_query;
     use serde_json::Value;
@@ -379,8 +547,8 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
         );
     }
 
-    #[test]
-    fn replays_the_run_for_findings_and_exports() {
+    #[tokio::test]
+    async fn replays_the_run_for_findings_and_exports() {
         let recording = passing_run();
         let run = Run {
             target: "192.0.2.10",
@@ -388,8 +556,12 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             recording: &recording,
             paste: Some((HEADERS, None)),
             domain: None,
+            ..Default::default()
         };
-        let panel = block_on(run.paste_panel()).unwrap();
+        // Where to fix it would ask the zones' NS: nothing answers there, and the panel is the
+        // same.
+        let followed = run.follow_up("http://127.0.0.1:9/dns-query").await.unwrap();
+        let panel = followed.panel.unwrap();
         for id in [
             "receiver-auth-fail",
             "receiver-iprev-differs",
@@ -408,16 +580,16 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             panel.contains("<td data-label=\"This check\">pass</td>"),
             "{panel}"
         );
-        let json: Value = serde_json::from_str(&block_on(run.json(7)).unwrap()).unwrap();
+        let json: Value = serde_json::from_str(&run.json(7).await.unwrap()).unwrap();
         assert_eq!(json["iprev"]["result"], "pass");
         assert_eq!(json["extracted"]["format"], "headers");
         assert_eq!(json["elapsed_ms"], 7);
-        let md = block_on(run.markdown("https://dns.example/dns-query")).unwrap();
+        let md = run.markdown("https://dns.example/dns-query").await.unwrap();
         assert!(md.starts_with("## Pasted: message headers"), "{md}");
         assert!(md.contains("## Sender Check: 192.0.2.10 (pass)"), "{md}");
 
         let plain = Run { paste: None, ..run };
-        let json: Value = serde_json::from_str(&block_on(plain.json(3)).unwrap()).unwrap();
+        let json: Value = serde_json::from_str(&plain.json(3).await.unwrap()).unwrap();
         assert!(json.get("extracted").is_none());
         assert_eq!(json["helo"]["result"], "pass");
         let broken = Run {
@@ -425,7 +597,7 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             ..plain
         };
         assert_eq!(
-            block_on(broken.json(1)).unwrap_err(),
+            broken.json(1).await.unwrap_err(),
             "the page's recording of the run is damaged"
         );
     }
@@ -447,7 +619,6 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
     /// The worker's domain check: live against the testbed's DoH server (run under
     /// `testbed/run.sh exec`, as `make test` does), then replayed beside the identity check for
     /// the panel and the exports.
-    #[cfg(not(target_arch = "wasm32"))]
     #[tokio::test]
     async fn checks_a_sending_domain_live_then_renders_it_from_the_recording() {
         use sendercheck_doh::replay::Recorder;
@@ -472,6 +643,7 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             recording: &recording,
             paste: None,
             domain: Some((ask, &domain_recording)),
+            ..Default::default()
         };
         let panel = run.domain_panel().await.unwrap();
         for part in [
@@ -521,6 +693,7 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             recording: &recording,
             paste: None,
             domain: Some((ask, &host_recording)),
+            ..Default::default()
         };
         let panel = run.domain_panel().await.unwrap();
         assert!(
@@ -546,5 +719,126 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
                 .unwrap_err();
             assert!(err.contains(says), "{err}");
         }
+    }
+
+    /// The identity check of `target` against the testbed, recorded as the page records it.
+    async fn page_run(doh: &str, target: &str, helo: Option<&str>) -> String {
+        let recorder = Recorder::new(DohClient::new(doh).unwrap());
+        check_target(&recorder, &Target::parse(target).unwrap(), helo).await;
+        recorder.recording().to_text()
+    }
+
+    /// After a failing check the worker works out where to fix it, asking only the zones' NS:
+    /// 198.51.100.20 has no PTR, and its reverse zone is DigitalOcean's (testbed/README.md).
+    #[tokio::test]
+    async fn follows_a_failing_run_up_with_where_to_fix_it() {
+        let doh = std::env::var("SENDERCHECK_TEST_DOH_HTTP")
+            .expect("SENDERCHECK_TEST_DOH_HTTP: run under testbed/run.sh exec");
+        let recording = page_run(&doh, "198.51.100.20", None).await;
+        let run = Run {
+            target: "198.51.100.20",
+            recording: &recording,
+            mta: Some("postfix"),
+            ..Default::default()
+        };
+        let f = run.follow_up(&doh).await.unwrap();
+        assert!(f.panel.is_none());
+        for part in [
+            "<section id=\"where\" class=\"where\" data-mta=\"postfix\"",
+            "data-zone=\"reverse\" data-operator=\"digitalocean\"",
+            "data-finding=\"where-reverse-zone\"",
+            "<option value=\"postfix\" selected>",
+        ] {
+            assert!(f.fixes.contains(part), "{part}:\n{}", f.fixes);
+        }
+        // Only the new questions were asked: the NS of the zones.
+        assert!(!f.recording.is_empty());
+        assert!(
+            f.recording
+                .lines()
+                .all(|l| l.split(' ').nth(1) == Some("2")),
+            "{}",
+            f.recording
+        );
+        // The exports say where to fix it too, from the same answers.
+        let run = Run {
+            extra: &f.recording,
+            fixed: true,
+            ..run
+        };
+        let json: Value = serde_json::from_str(&run.json(1).await.unwrap()).unwrap();
+        assert_eq!(json["reverse_zone"]["operator"]["id"], "digitalocean");
+        assert_eq!(json["mta"]["id"], "postfix");
+    }
+
+    /// A pasted bounce: its checks run after the page's (nothing answered from the internet: the
+    /// testbed refuses the public lists' zones, so they are unknown), and the panel says whether
+    /// its cause is still there.
+    #[tokio::test]
+    async fn a_pasted_bounce_gets_its_cause_and_the_lists() {
+        let doh = std::env::var("SENDERCHECK_TEST_DOH_HTTP")
+            .expect("SENDERCHECK_TEST_DOH_HTTP: run under testbed/run.sh exec");
+        // 192.0.2.10 passes FCrDNS in the testbed: the 5.7.25 bounce is from before the fix.
+        let text = "Nov 27 10:00:01 mail postfix/smtp[777]: 4AbC: to=<b@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.102.27]:25, delay=1.2, dsn=5.7.25, status=bounced (host gmail-smtp-in.l.google.com[142.250.102.27] said: 550-5.7.25 [192.0.2.10] The IP address sending this message does not have a 550-5.7.25 PTR record setup (in reply to end of DATA command))";
+        let ReadReply::Read { panel, target, .. } = read(text, None) else {
+            panic!("bounce not read");
+        };
+        assert!(
+            panel.contains("data-check=\"bounce\" data-result=\"loading\" data-category=\"iprev\" data-provider=\"gmail\" data-status=\"5.7.25\""),
+            "{panel}"
+        );
+        let target = target.unwrap();
+        let recording = page_run(&doh, &target, None).await;
+        let run = Run {
+            target: &target,
+            recording: &recording,
+            paste: Some((text, None)),
+            ..Default::default()
+        };
+        let f = run.follow_up(&doh).await.unwrap();
+        let panel = f.panel.unwrap();
+        for part in [
+            "data-check=\"bounce\" data-result=\"pass\" data-category=\"iprev\"",
+            "data-finding=\"bounce-cause-fixed\"",
+        ] {
+            assert!(panel.contains(part), "{part}:\n{panel}");
+        }
+
+        // "Check blocklists" after the run: the curated lists, and the key form for Spamhaus.
+        let run = Run {
+            extra: &f.recording,
+            lists: Some(""),
+            paste: None,
+            ..run
+        };
+        let lists = run.blocklists(&doh).await.unwrap();
+        assert!(
+            lists.html.contains("<section id=\"blocklists\""),
+            "{}",
+            lists.html
+        );
+        for part in [
+            "data-check=\"blocklist\" data-result=\"unknown\" data-ip=\"192.0.2.10\"",
+            "data-list=\"zen.spamhaus.org\" data-result=\"unknown\"",
+            "id=\"spamhaus-key\"",
+        ] {
+            assert!(lists.html.contains(part), "{part}:\n{}", lists.html);
+        }
+        let with_key = Run {
+            lists: Some("abcdefghijklmnopqrstuvwxyz"),
+            ..run
+        };
+        let keyed = with_key.blocklists(&doh).await.unwrap();
+        assert!(
+            keyed
+                .html
+                .contains("data-list=\"<key>.zen.dq.spamhaus.net\"")
+                || keyed
+                    .html
+                    .contains("data-list=\"&lt;key&gt;.zen.dq.spamhaus.net\""),
+            "{}",
+            keyed.html
+        );
+        assert!(!keyed.html.contains("abcdefghijklmnopqrstuvwxyz"));
     }
 }

@@ -10,8 +10,9 @@
 
 use std::fmt::Write;
 
+use sendercheck_core::bounce::{Bounce, Cause};
 use sendercheck_core::finding::{Area, Finding, FindingId};
-use sendercheck_core::paste::{Extracted, HopRole};
+use sendercheck_core::paste::{BounceCheck, Extracted, HopRole};
 
 /// The role as the table's role cell shows it.
 fn role_label(role: HopRole) -> &'static str {
@@ -25,7 +26,7 @@ fn role_label(role: HopRole) -> &'static str {
 }
 use sendercheck_core::report::Target;
 
-use crate::render::{breakable, card, esc, finding, with_code};
+use crate::render::{breakable, card, card_with, esc, finding, with_code};
 use crate::state::FindingData;
 
 /// What the panel knows about the check of the paste's target.
@@ -63,6 +64,7 @@ pub fn paste_panel(
     target: Option<&Target>,
     check: Check<'_>,
     findings: &[Finding],
+    bounce: Option<&BounceCheck>,
 ) -> String {
     let format = x.format.as_str();
     let mut out = format!(
@@ -108,6 +110,9 @@ pub fn paste_panel(
             let _ = write!(out, "<li>{}</li>", with_code(n));
         }
         out.push_str("</ul>");
+    }
+    if let Some(b) = &x.bounce {
+        out.push_str(&bounce_card(b, &check, findings, bounce));
     }
     if !x.hops.is_empty() {
         out.push_str("<div class=\"table-wrap\"><table class=\"hops\"><caption>The Received chain, newest first. The highlighted hop is where the message entered the receiver; a filtering service in front of the receiver counts as the receiver's, and a submission from the user's device is never the sending server.</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Role</th><th scope=\"col\">EHLO</th><th scope=\"col\">Reverse name</th><th scope=\"col\">IP</th><th scope=\"col\">By</th><th scope=\"col\"><span class=\"sr-only\">Action</span></th></tr></thead><tbody>");
@@ -178,12 +183,94 @@ pub fn paste_panel(
     let running = matches!(check, Check::Running);
     let rest: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.check != Area::Sav && f.check != Area::Receiver)
+        .filter(|f| ![Area::Sav, Area::Receiver, Area::Bounce, Area::Blocklist].contains(&f.check))
         .filter(|f| !(running && f.check == Area::Helo))
         .collect();
     out.push_str(&findings_html(&rest));
     out.push_str("</section>");
     out
+}
+
+/// What the receiver said and what it means (`data-category`, `data-provider`, `data-status`),
+/// whether its cause is still there (`data-result`: `fail` still there, `pass` fixed, `not-dns`,
+/// `unknown`, `loading` while the checks run), and the blocklists it pointed to.
+fn bounce_card(
+    b: &Bounce,
+    check: &Check<'_>,
+    findings: &[Finding],
+    done: Option<&BounceCheck>,
+) -> String {
+    let result = match done.map(|d| d.cause) {
+        Some(Cause::Present) => "fail",
+        Some(Cause::Fixed) => "pass",
+        Some(Cause::NotDns) => "not-dns",
+        Some(Cause::Unknown) => "unknown",
+        None if matches!(check, Check::Running) => "loading",
+        None => "unknown",
+    };
+    let mut body = String::from("<dl class=\"extracted bounce-facts\">");
+    let mut who: Vec<String> = Vec::new();
+    if let Some(p) = b.provider {
+        who.push(p.name.clone());
+    }
+    if let Some(h) = &b.receiver_host {
+        who.push(h.clone());
+    }
+    if let Some(ip) = b.receiver_ip {
+        who.push(format!("[{ip}]"));
+    }
+    let receiver = (!who.is_empty()).then(|| who.join(" "));
+    let mut when = b.reply.line();
+    if let Some(c) = &b.command {
+        let _ = write!(when, " (at {c})");
+    }
+    value(&mut body, "Refused by", "receiver", receiver.as_deref());
+    value(&mut body, "Reply", "reply", Some(&when));
+    value(&mut body, "Means", "meaning", Some(&b.meaning));
+    value(
+        &mut body,
+        "Points to",
+        "category",
+        Some(b.category.as_str()),
+    );
+    value(&mut body, "To do", "action", Some(&b.action));
+    value(&mut body, "Recipient", "recipient", b.recipient.as_deref());
+    value(&mut body, "Sender", "sender", b.sender.as_deref());
+    body.push_str("</dl>");
+    if let Some(r) = b.rule {
+        let _ = write!(
+            body,
+            "<p class=\"refs\">Rule <code>{}</code>: <a href=\"{}\" rel=\"noopener noreferrer\">source</a></p>",
+            esc(&r.id),
+            esc(&r.source)
+        );
+    }
+    let mine: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.check == Area::Bounce)
+        .collect();
+    body.push_str(&findings_html(&mine));
+    if let Some(listings) = done.and_then(|d| d.follow.blocklists.as_ref()) {
+        if let Some(ip) = listings.first().map(|l| l.ip) {
+            let all: Vec<_> = listings.iter().collect();
+            body.push_str(&super::lists::card(ip, &all, 90));
+        }
+    }
+    let attrs = format!(
+        " data-category=\"{}\" data-provider=\"{}\" data-status=\"{}\"",
+        b.category.as_str(),
+        esc(b.provider.map_or("", |p| p.id.as_str())),
+        esc(b.reply.status.as_deref().unwrap_or_default()),
+    );
+    card_with(
+        "pasted",
+        "bounce",
+        result,
+        &attrs,
+        "What the receiver said",
+        "",
+        &body,
+    )
 }
 
 /// The receiver's own verdicts beside this check's, and what disagrees.

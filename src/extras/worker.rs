@@ -1,8 +1,10 @@
 //! The worker's message loop: a request in, a reply out, each a plain JS object.
 //!
 //! Request: `{id, op, text?, hop?, target?, helo?, recording?, elapsed_ms?, resolver?, domain?,
-//! mail_from?, dkim?, domain_recording?}` with `op` one of `read`, `panel`, `domain` (the live
-//! check: replies with its recording), `domain-panel`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
+//! mail_from?, dkim?, domain_recording?, extra?, fixed?, mta?, lists?}` with `op` one of `read`,
+//! `follow` (a bounce's checks and where to fix it: replies `{panel, fixes, recording}`),
+//! `blocklists` (replies `{html, recording}`), `domain` (the live check: replies with its
+//! recording), `domain-panel`, `json`, `markdown`. Reply: `{id, ok, value}`, where `value` is the
 //! JSON or text asked for, or (with `ok: false`) why it could not be made. The worker posts
 //! `{ready: true}` once it listens: a message sent before that would be lost.
 
@@ -54,20 +56,32 @@ async fn answer(data: &JsValue) -> Result<String, String> {
         return check_domain_live(&ask, &target, &helo, &resolver).await;
     }
     let domain_recording = text(data, "domain_recording").unwrap_or_default();
+    let extra = text(data, "extra").unwrap_or_default();
+    let mta = text(data, "mta");
+    let lists = text(data, "lists");
     let run = Run {
         target: &target,
         helo: &helo,
         recording: &recording,
         paste: pasted.as_deref().map(|t| (t, hop)),
         domain: ask.map(|a| (a, domain_recording.as_str())),
+        extra: &extra,
+        fixed: field(data, "fixed").is_truthy(),
+        mta: mta.as_deref().filter(|m| !m.is_empty()),
+        lists: lists.as_deref(),
     };
     match op.as_str() {
-        "panel" => run.paste_panel().await,
+        "follow" => to_json(run.follow_up(&resolver).await),
+        "blocklists" => to_json(run.blocklists(&resolver).await),
         "domain-panel" => run.domain_panel().await,
         "json" => run.json(number(data, "elapsed_ms").unwrap_or(0)).await,
         "markdown" => run.markdown(&resolver).await,
         other => Err(format!("the worker has no operation `{other}`")),
     }
+}
+
+fn to_json<T: serde::Serialize>(value: Result<T, String>) -> Result<String, String> {
+    value.and_then(|v| serde_json::to_string(&v).map_err(|e| e.to_string()))
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, id: &JsValue, result: Result<String, String>) {

@@ -15,7 +15,7 @@ use super::trace::{now, Traced};
 use crate::browser;
 use crate::hooks::{StateDispatcher, StateHandle};
 use crate::model::Permalink;
-use crate::state::{Action, DomainAsk, Finished, PasteError, Request};
+use crate::state::{Action, DomainAsk, Finished, PasteError, Remote, Request, State};
 
 /// Time allowed for each DNS question.
 const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -81,28 +81,63 @@ pub fn run(state: &StateHandle, mut request: Request) {
             checked,
             request,
         });
-        if let Some(paste) = finished.request.paste.clone() {
-            let dispatcher = dispatcher.clone();
-            let ask = extras::request(
-                "panel",
-                &[
-                    ("text", &paste.text),
-                    ("target", &finished.request.target_text),
-                    ("helo", &finished.request.helo),
-                    ("recording", &finished.recording),
-                ],
-            );
-            extras::with_hop(&ask, paste.hop);
-            extras::ask(ask, move |reply| {
-                dispatcher.dispatch(Action::PastePanel {
-                    run_id,
-                    result: reply.map(Rc::from),
-                })
-            });
+        if finished.follows() {
+            follow(&dispatcher, &finished, "");
         }
         meeting.borrow_mut().finished = Some(finished.clone());
         domain_panel(&dispatcher, &meeting);
         dispatcher.dispatch(Action::Finish(finished));
+    });
+}
+
+/// A worker request about a finished run: its target, EHLO line, replies and paste.
+fn about(op: &str, done: &Finished, extra: &str) -> js_sys::Object {
+    let ask = extras::request(
+        op,
+        &[
+            ("target", &done.request.target_text),
+            ("helo", &done.request.helo),
+            ("recording", &done.recording),
+            ("resolver", done.request.resolver.url()),
+            ("extra", extra),
+        ],
+    );
+    if let Some(paste) = &done.request.paste {
+        let _ = js_sys::Reflect::set(&ask, &"text".into(), &(*paste.text).into());
+        extras::with_hop(&ask, paste.hop);
+    }
+    ask
+}
+
+/// Asks the worker to follow a finished run up (see [`Finished::follows`]) for the user's mail
+/// server; `extra` holds the replies already asked after it, which are not asked again.
+pub fn follow(dispatcher: &StateDispatcher, done: &Finished, extra: &str) {
+    let run_id = done.request.run_id;
+    let ask = about("follow", done, extra);
+    let mta = browser::stored("mta").unwrap_or_default();
+    let _ = js_sys::Reflect::set(&ask, &"mta".into(), &mta.into());
+    let dispatcher = dispatcher.clone();
+    extras::ask(ask, move |reply| {
+        dispatcher.dispatch(Action::Followed {
+            run_id,
+            result: reply.and_then(|json| extras::followed_from(&json)),
+        })
+    });
+}
+
+/// Asks the worker for the DNS blocklists' answers about the run's addresses, with the Spamhaus
+/// DQS key (empty: none).
+pub fn blocklists(dispatcher: &StateDispatcher, done: &Finished, extra: &str, key: String) {
+    let run_id = done.request.run_id;
+    let ask = about("blocklists", done, extra);
+    let _ = js_sys::Reflect::set(&ask, &"lists".into(), &key.as_str().into());
+    let dispatcher = dispatcher.clone();
+    extras::ask(ask, move |reply| {
+        dispatcher.dispatch(Action::Listed {
+            run_id,
+            key: key.into(),
+            result: reply.and_then(|json| extras::listed_from(&json)),
+        })
     });
 }
 
@@ -228,31 +263,29 @@ pub fn read_paste(state: &StateHandle, text: String, hop: Option<usize>) {
     });
 }
 
-/// Asks the worker for an export of a finished run (`json` or `markdown`), with the sending
-/// domain's check when its recording is in (`domain`).
+/// Asks the worker for an export of a finished run (`json` or `markdown`) with everything the
+/// page showed: the sending domain when its recording is in, where to fix it, the blocklists.
 pub fn export(
+    state: &State,
     done: &Finished,
-    domain: Option<&Rc<str>>,
     format: &str,
     reply: impl FnOnce(Result<String, String>) + 'static,
 ) {
-    let ask = extras::request(
-        format,
-        &[
-            ("target", &done.request.target_text),
-            ("helo", &done.request.helo),
-            ("recording", &done.recording),
-            ("resolver", done.request.resolver.url()),
-        ],
-    );
+    let ask = about(format, done, &state.extra);
     extras::with_number(&ask, "elapsed_ms", done.elapsed_ms);
-    if let (Some(d), Some(recording)) = (&done.request.domain, domain) {
+    let set = |k: &str, v: &wasm_bindgen::JsValue| {
+        let _ = js_sys::Reflect::set(&ask, &k.into(), v);
+    };
+    if let (Some(d), Some(recording)) = (&done.request.domain, &state.domain_recording) {
         with_domain(&ask, d);
-        let _ = js_sys::Reflect::set(&ask, &"domain_recording".into(), &(**recording).into());
+        set("domain_recording", &(**recording).into());
     }
-    if let Some(paste) = &done.request.paste {
-        let _ = js_sys::Reflect::set(&ask, &"text".into(), &(*paste.text).into());
-        extras::with_hop(&ask, paste.hop);
+    if matches!(state.fixes, Remote::Ready(_)) {
+        set("fixed", &true.into());
+        set("mta", &browser::stored("mta").unwrap_or_default().into());
+    }
+    if let Some(key) = &state.lists_key {
+        set("lists", &(**key).into());
     }
     extras::ask(ask, reply);
 }

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-use crate::state::{DomainAsk, Paste, PasteError};
+use crate::state::{DomainAsk, Followed, Paste, PasteError};
 
 /// The loader script Trunk writes for the worker binary.
 const LOADER: &str = "./sendercheck-extras_loader.js";
@@ -203,4 +203,22 @@ pub fn paste_from(text: Rc<str>, hop: Option<usize>, json: &str) -> Result<Paste
             dkim: s("dkim").unwrap_or_default(),
         }),
     })
+}
+
+/// The worker's reply to `follow`.
+pub fn followed_from(json: &str) -> Result<Followed, String> {
+    let reply = JSON::parse(json).map_err(|_| "the worker's reply is not JSON".to_string())?;
+    let s = |k: &str| get(&reply, k).as_string();
+    Ok(Followed {
+        panel: s("panel").map(Rc::from),
+        fixes: s("fixes").unwrap_or_default().into(),
+        recording: s("recording").unwrap_or_default().into(),
+    })
+}
+
+/// The worker's reply to `blocklists`: the section and the replies asked.
+pub fn listed_from(json: &str) -> Result<(Rc<str>, Rc<str>), String> {
+    let reply = JSON::parse(json).map_err(|_| "the worker's reply is not JSON".to_string())?;
+    let s = |k: &str| get(&reply, k).as_string().unwrap_or_default();
+    Ok((s("html").into(), s("recording").into()))
 }

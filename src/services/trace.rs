@@ -63,6 +63,7 @@ impl Traced {
                 .as_ref()
                 .map(|a| a.rcode)
                 .map_err(|e| e.to_string()),
+            retried: exchange.attempts.iter().map(|a| a.error.short()).collect(),
         });
         exchange
     }

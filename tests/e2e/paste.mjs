@@ -146,9 +146,9 @@ export async function pasteTests(h) {
       await pasteAndRun(page, 'Hi, my mail to Gmail bounces. Can you help?');
       const err = page.locator('#paste-error');
       await err.waitFor();
-      assert((await err.textContent()).startsWith('The paste has no Received header'), 'error text');
+      assert((await err.textContent()).startsWith('The paste has no bounce or SMTP reply, no Received header'), 'error text');
       eq(await page.$$eval('#paste-error li[data-format]', (li) => li.map((l) => l.dataset.format)),
-        ['headers', 'postfix-log', 'exim-log', 'postfix-config', 'exim-config', 'ehlo'], 'formats listed');
+        ['bounce', 'headers', 'postfix-log', 'exim-log', 'postfix-config', 'exim-config', 'ehlo'], 'formats listed');
       eq(await page.inputValue('#paste'), 'Hi, my mail to Gmail bounces. Can you help?', 'text kept');
       eq(await page.getAttribute('#paste', 'aria-invalid'), 'true', 'aria-invalid');
       eq(await page.getAttribute('#verdict', 'data-verdict'), 'idle', 'verdict');

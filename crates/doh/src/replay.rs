@@ -191,6 +191,10 @@ impl Replay {
         Replay { recording }
     }
 
+    fn holds(&self, question: &Question) -> bool {
+        self.recording.entries.iter().any(|(q, _)| q == question)
+    }
+
     fn answer(&self, question: &Question) -> Exchange {
         match self.recording.entries.iter().find(|(q, _)| q == question) {
             Some((_, fetched)) => fetched.clone().decode(question),
@@ -199,6 +203,47 @@ impl Replay {
             ))))
             .decode(question),
         }
+    }
+}
+
+/// Answers from a [`Recording`] what it holds and asks the rest through a [`Recorder`]. The
+/// worker's follow-up checks (where to fix it, a bounce's checks) start from the page's answers
+/// and ask only their own new questions; [`Resume::recording`] holds those.
+pub struct Resume {
+    replay: Replay,
+    live: Recorder,
+}
+
+impl Resume {
+    /// Answers from `recording`, else asks `doh`.
+    pub fn new(recording: Recording, doh: crate::DohClient) -> Self {
+        Resume {
+            replay: Replay::new(recording),
+            live: Recorder::new(doh),
+        }
+    }
+
+    /// The replies of the questions asked live.
+    pub fn recording(&self) -> Recording {
+        self.live.recording()
+    }
+
+    async fn ask(&self, question: &Question) -> Exchange {
+        if self.replay.holds(question) {
+            self.replay.answer(question)
+        } else {
+            self.live.ask(question).await
+        }
+    }
+}
+
+impl Resolver for Resume {
+    async fn query(&self, question: &Question) -> Result<Answer, ResolveError> {
+        self.ask(question).await.result
+    }
+
+    fn exchange(&self, question: &Question) -> impl Future<Output = Exchange> {
+        self.ask(question)
     }
 }
 

@@ -235,3 +235,34 @@ async fn a_recorded_run_replays_to_the_same_report() {
         }
     }
 }
+
+/// A follow-up check resumes from a recording: what it holds is answered from it (never asked
+/// again), the rest is asked live and recorded apart.
+#[tokio::test]
+async fn a_resumed_run_asks_only_what_the_recording_lacks() {
+    use sendercheck_doh::replay::{Recorder, Recording, Resume};
+    for (transport, doh) in clients() {
+        let ip = parse_ip("192.0.2.10").unwrap();
+        let recorder = Recorder::new(doh.clone());
+        let first = sendercheck_core::check(&recorder, ip, None).await;
+        let text = recorder.recording().to_text();
+        // The identity check again with an EHLO name: the PTR and its name's answers are in
+        // the recording; only the new name's questions go out.
+        let resume = Resume::new(Recording::from_text(&text).unwrap(), doh.clone());
+        let again = sendercheck_core::check(&resume, ip, Some("EHLO other.sendercheck.test")).await;
+        assert_eq!(again.iprev, first.iprev, "{transport}");
+        let asked: Vec<String> = Recording::from_text(&resume.recording().to_text())
+            .unwrap()
+            .to_text()
+            .lines()
+            .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+            .collect();
+        assert!(!asked.is_empty(), "{transport}");
+        assert!(
+            asked
+                .iter()
+                .all(|l| l.starts_with("other.sendercheck.test ")),
+            "{transport}: {asked:?}"
+        );
+    }
+}
