@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::browser;
 use crate::components::{
     form::use_check_form, form::CheckFormProps, form::FormInput, paste_form::paste_form,
-    pasted::pasted, progress::progress, report::results, sav::SAV, verdict::verdict_box,
+    pasted::pasted, progress::progress, report::results, report::summary, verdict::verdict_box,
 };
 use crate::model::{Permalink, ResolverChoice};
 use crate::services::check;
@@ -32,6 +32,14 @@ pub fn App() -> Html {
     // before a check; only the TLS handshake happens early).
     use_effect_with(state.resolver.origin(), |origin| {
         browser::head_link("resolver-preconnect", "preconnect", origin.as_deref());
+    });
+
+    // When a check starts (the form, a permalink, a paste, a hop), its verdict comes into view
+    // and takes the focus.
+    use_effect_with(state.request.as_ref().map(|r| r.run_id), |id| {
+        if id.is_some() {
+            browser::bring_into_view("verdict");
+        }
     });
 
     // A permalink runs its check at once.
@@ -141,26 +149,17 @@ pub fn App() -> Html {
         onresolver,
     });
 
+    // The header, the footer and the SAV section are static markup in index.html; the app renders
+    // into `#app` inside `<main>`.
     html! {
         <>
-            <header class="masthead">
-                <h1>{ "Sender Check" }</h1>
-                <p class="tagline">{ "Will Gmail, Yahoo and Fastmail accept mail from your server? Checks its reverse DNS, EHLO name and sending domain from your browser, through DNS over HTTPS." }</p>
-            </header>
-            <main id="main">
-                { form }
-                { paste_form(loading || state.reading, state.paste_error.as_ref(), &onread, &onedit) }
-                { verdict_box(&state) }
-                { pasted(&state, &onpick) }
-                { progress(&state) }
-                { results(&state) }
-                { Html::from_html_unchecked(AttrValue::Static(SAV)) }
-            </main>
-            <footer class="footer">
-                <p>{ "Nothing leaves your browser except the DNS questions, sent to the resolver you choose (its connection opens when the page loads; no question is asked before you check). No cookies, no trackers. " }
-                   <a href="https://www.rfc-editor.org/rfc/rfc8601#section-3">{ "RFC 8601 iprev" }</a>{ " · " }
-                   <a href="https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1">{ "RFC 5321 EHLO" }</a></p>
-            </footer>
+            { form }
+            { paste_form(loading || state.reading, state.paste_error.as_ref(), &onread, &onedit) }
+            { verdict_box(&state) }
+            { summary(&state) }
+            { pasted(&state, &onpick) }
+            { progress(&state) }
+            { results(&state) }
         </>
     }
 }

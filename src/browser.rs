@@ -88,6 +88,28 @@ fn js_sys_array_of(text: &str) -> wasm_bindgen::JsValue {
     array.into()
 }
 
+/// Brings the element `id` into view when it is not (above the viewport, or in its lower part:
+/// under the fold), and moves the focus to it so screen readers read it; an element already in
+/// view stays where it is, so someone reading the results does not lose their place.
+pub fn bring_into_view(id: &str) {
+    let Some(w) = window() else { return };
+    let Some(el) = w.document().and_then(|d| d.get_element_by_id(id)) else {
+        return;
+    };
+    let top = el.get_bounding_client_rect().top();
+    let height = w
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    if top < 0.0 || top > height * 0.6 {
+        el.scroll_into_view_with_bool(true);
+    }
+    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
 /// Sets `<link id=… rel=… href=…>` in the document's head, adding it on first use; `None` removes
 /// it. `crossorigin` is set too (harmless for a stylesheet, required for a CORS preconnect).
 pub fn head_link(id: &str, rel: &str, href: Option<&str>) {

@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use sendercheck_core::dns::{Exchange, Question};
-use sendercheck_core::finding::{Area, Finding};
+use sendercheck_core::finding::{Area, Finding, Severity};
 use sendercheck_core::identity::iprev::IprevResult;
 use sendercheck_core::{Checked, Report};
 
@@ -126,8 +126,109 @@ pub fn card_with(
     if !summary.is_empty() {
         let _ = write!(out, "<p class=\"card-summary\">{}</p>", with_code(summary));
     }
-    out.push_str(body);
+    // A passing card keeps its details folded: the scorecard above says it all.
+    if result == "pass" && !body.is_empty() {
+        let _ = write!(
+            out,
+            "<details class=\"card-more\"><summary>Details</summary>{body}</details>"
+        );
+    } else {
+        out.push_str(body);
+    }
     out.push_str("</article>");
+    out
+}
+
+/// Where a worker's markup carries its scorecard rows: `<!--rows-->…<!--/rows-->` first.
+const ROWS_END: &str = "<!--/rows-->";
+
+/// One row of the scorecard (`data-check`, `data-result`): the check's name linking to its card
+/// (the card's heading id), the result, the reason and, when something is wrong, what to do.
+pub fn row(check: &str, result: &str, card: &str, name: &str, why: &str, fix: &str) -> String {
+    let mut out = format!(
+        "<li class=\"row {r}\" data-check=\"{c}\" data-result=\"{r}\"><a href=\"#{id}\">{n}</a> <span class=\"result {r}\">{r}</span> <span class=\"why\">{w}</span>",
+        r = esc(result),
+        c = esc(check),
+        id = esc(card),
+        n = esc(name),
+        w = with_code(why),
+    );
+    // The fix's first line; when it announces what follows (`…:`), the line after it too (the
+    // record to publish, the setting to change).
+    let mut lines = fix.lines().filter(|l| !l.trim().is_empty());
+    if let Some(first) = lines.next() {
+        let _ = write!(out, "<span class=\"to-do\">{}", with_code(first));
+        if let Some(next) = lines.next().filter(|_| first.trim_end().ends_with(':')) {
+            let _ = write!(out, " <code>{}</code>", esc(next.trim()));
+        }
+        out.push_str("</span>");
+    }
+    out.push_str("</li>");
+    out
+}
+
+/// A worker's markup with its scorecard rows put first, between markers ([`take_rows`]).
+pub fn with_rows(rows: &str, html: &str) -> String {
+    format!("<!--rows-->{rows}{ROWS_END}{html}")
+}
+
+/// The scorecard rows of a worker's markup, and the markup without them.
+pub fn take_rows(html: &str) -> (&str, &str) {
+    match html
+        .strip_prefix("<!--rows-->")
+        .and_then(|h| h.split_once(ROWS_END))
+    {
+        Some((rows, rest)) => (rows, rest),
+        None => ("", html),
+    }
+}
+
+/// The scorecard rows of one address's identity checks (see [`address`] for the cards).
+pub fn address_rows(r: &Report, n: usize) -> String {
+    let top = |areas: &[Area]| {
+        r.findings
+            .iter()
+            .find(|f| areas.contains(&f.check) && f.severity != Severity::Ok)
+    };
+    let line = |areas: &[Area], fallback: String| match top(areas) {
+        Some(f) => (f.title.clone(), f.fix.clone()),
+        None => (fallback, String::new()),
+    };
+    let mut out = String::new();
+    let (why, fix) = line(
+        &[Area::Address, Area::Iprev],
+        format!("{} has a PTR whose name resolves back to it.", r.ip),
+    );
+    out.push_str(&row(
+        "iprev",
+        r.iprev.result.as_str(),
+        &format!("a{n}-iprev"),
+        &format!("Reverse DNS of {}", r.ip),
+        &why,
+        &fix,
+    ));
+    if let Some(h) = &r.helo {
+        let (why, fix) = line(&[Area::Helo], format!("`{}` matches.", h.helo.name));
+        out.push_str(&row(
+            "helo",
+            h.result.as_str(),
+            &format!("a{n}-helo"),
+            "EHLO name",
+            &why,
+            &fix,
+        ));
+    }
+    if r.iprev.generic() {
+        let (why, fix) = line(&[Area::Generic], String::new());
+        out.push_str(&row(
+            "generic",
+            "fail",
+            &format!("a{n}-generic"),
+            "Generic reverse DNS",
+            &why,
+            &fix,
+        ));
+    }
     out
 }
 

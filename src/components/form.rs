@@ -167,6 +167,29 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
             onresolver.emit(ResolverChoice::Custom(value));
         })
     };
+    // Fills the form with a server known to pass and checks it (see the text beside the button).
+    let try_known = {
+        let fields = fields.clone();
+        let emit = props.onsubmit.clone();
+        let resolver = props.resolver.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (target, helo) = ("209.85.218.48", "EHLO mail-oi0-f48.google.com");
+            fields.set(Fields {
+                target: target.into(),
+                helo: helo.into(),
+                ..Fields::default()
+            });
+            if let (Ok(t), Ok(())) = (Target::parse(target), resolver.validate()) {
+                emit.emit(FormInput {
+                    target: t,
+                    target_text: target.into(),
+                    helo: helo.into(),
+                    domain: None,
+                    resolver: resolver.clone(),
+                });
+            }
+        })
+    };
     let onsubmit = {
         let fields = fields.clone();
         // A paste's Return-Path stays with its domain while the field still says that domain.
@@ -268,6 +291,10 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
             <button id="run" type="submit" class="primary" disabled={props.busy}>
                 { if props.busy { "Checking…" } else { "Check" } }
             </button>
+            <p class="try">
+                <button id="try-known" type="button" class="link" onclick={try_known} disabled={props.busy}>{ "Try it with a known server" }</button>
+                { " Gmail's outbound server 209.85.218.48, as real message headers record it: its PTR names mail-oi0-f48.google.com, that name resolves back to it, and it says that name in EHLO, so the check passes and shows what a result looks like." }
+            </p>
         </form>
     }
 }

@@ -6,7 +6,6 @@ pub mod pasted;
 pub mod progress;
 pub mod raw;
 pub mod report;
-pub mod sav;
 pub mod verdict;
 
 /// Engine text with its `` `quoted` `` parts as `<code>` (see `crate::render::with_code`).

@@ -36,7 +36,7 @@ pub fn pasted(state: &State, onpick: &Callback<usize>) -> Html {
     };
     html! {
         <>
-            { raw("pasted-wrap", panel.to_string(), onaction) }
+            { raw("pasted-wrap", crate::render::take_rows(&panel).1.to_string(), onaction) }
             if let Some(why) = failed {
                 <p class="field-error" role="alert">{ why }</p>
             }

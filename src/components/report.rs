@@ -68,6 +68,29 @@ pub fn results(state: &StateHandle) -> Html {
     raw("results", html, onaction)
 }
 
+/// The scorecard: one row per check the run made (each address's identity checks, a paste's
+/// bounce, the blocklists, the sending domain's checks), each linking to its card, in a
+/// `data-summary` section under the verdict. Nothing before a run has finished.
+pub fn summary(state: &State) -> Html {
+    let Remote::Ready(done) = &state.run else {
+        return html! {};
+    };
+    let mut rows: String = done
+        .checked
+        .reports()
+        .iter()
+        .enumerate()
+        .map(|(n, r)| render::address_rows(r, n))
+        .collect();
+    for part in [&state.paste_panel, &state.blocklists, &state.domain_panel] {
+        if let Remote::Ready(html) = part {
+            rows.push_str(render::take_rows(html).0);
+        }
+    }
+    let html = format!("<section id=\"summary\" class=\"summary\" data-summary=\"\" aria-labelledby=\"summary-title\"><h2 id=\"summary-title\" class=\"section-title\">Summary</h2><ol class=\"score\">{rows}</ol></section>");
+    html! { { Html::from_html_unchecked(html.into()) } }
+}
+
 /// What the worker adds after a finished run: "Where to fix it" and the blocklists, each a
 /// loading line until it comes, or why it could not.
 fn after(state: &State) -> String {
@@ -83,7 +106,7 @@ fn after(state: &State) -> String {
                 out.push_str(loading);
                 out.push_str("</p>");
             }
-            Remote::Ready(html) => out.push_str(html),
+            Remote::Ready(html) => out.push_str(render::take_rows(html).1),
             Remote::Failed(why) => {
                 out.push_str("<p class=\"field-error\" role=\"alert\">");
                 out.push_str(&render::esc(why));
@@ -105,7 +128,7 @@ fn domain_panel(state: &State) -> String {
     match &state.domain_panel {
         Remote::Idle => String::new(),
         Remote::Loading => domain::loading(&ask.text),
-        Remote::Ready(html) => html.to_string(),
+        Remote::Ready(html) => render::take_rows(html).1.to_string(),
         Remote::Failed(why) => domain::failed(&format!(
             "The sending domain `{}` could not be checked: {why}",
             ask.text

@@ -47,7 +47,7 @@ pub fn verdict_box(state: &State) -> Html {
         }
     };
     html! {
-        <section id="verdict" class={classes!("verdict", word)} aria-live="polite" aria-busy={(word == "loading").to_string()} data-verdict={word}>
+        <section id="verdict" tabindex="-1" class={classes!("verdict", word)} aria-live="polite" aria-busy={(word == "loading").to_string()} data-verdict={word}>
             { body }
         </section>
     }

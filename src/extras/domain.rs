@@ -18,10 +18,10 @@ use std::fmt::Write;
 use sendercheck_core::domain::check::{DomainInput, DomainReport};
 use sendercheck_core::domain::requirements::{Judged, Met};
 use sendercheck_core::domain::spf::{Evaluation, Trace};
-use sendercheck_core::finding::{Area, Finding};
+use sendercheck_core::finding::{Area, Finding, Severity};
 use sendercheck_core::report::Target;
 
-use crate::render::{breakable, card_with, esc, evidence, finding, with_code};
+use crate::render::{breakable, card_with, esc, evidence, finding, row, with_code, with_rows};
 use crate::state::FindingData;
 
 /// The sending domain a run asks about, as the page sends it to the worker.
@@ -397,8 +397,113 @@ pub fn loading(domain: &str) -> String {
     )
 }
 
-/// The panel of a finished domain check.
+/// The scorecard rows of a domain check: each check's result, its most serious finding and
+/// what to do about it.
+fn rows(d: &DomainReport) -> String {
+    let top = |area: Area, only: &dyn Fn(&Finding) -> bool| {
+        d.findings
+            .iter()
+            .filter(|f| f.check == area && only(f))
+            .min_by_key(|f| f.severity == Severity::Ok)
+            .map_or((String::new(), String::new()), |f| {
+                let fix = match f.severity {
+                    Severity::Ok => String::new(),
+                    _ => f.fix.clone(),
+                };
+                (f.title.clone(), fix)
+            })
+    };
+    let mut out = String::new();
+    let mut add =
+        |check: &str, result: &str, card: String, name: String, (why, fix): (String, String)| {
+            out.push_str(&row(check, result, &card, &name, &why, &fix));
+        };
+    let mail_from = |f: &Finding| !f.id.as_str().starts_with("spf-helo");
+    match &d.spf {
+        Some(e) => add(
+            "spf",
+            e.result.as_str(),
+            "d-mf-spf".into(),
+            "SPF for MAIL FROM".into(),
+            top(Area::Spf, &mail_from),
+        ),
+        None => add(
+            "spf",
+            "unknown",
+            "d-mf-spf".into(),
+            "SPF".into(),
+            (
+                "SPF is evaluated for a sending address.".into(),
+                String::new(),
+            ),
+        ),
+    }
+    if let Some(e) = &d.helo_spf {
+        let helo = |f: &Finding| f.id.as_str().starts_with("spf-helo");
+        add(
+            "spf",
+            e.result.as_str(),
+            "d-helo-spf".into(),
+            "SPF for the HELO name".into(),
+            top(Area::Spf, &helo),
+        );
+    }
+    add(
+        "dmarc",
+        d.dmarc.result.as_str(),
+        "d-dmarc".into(),
+        "DMARC".into(),
+        top(Area::Dmarc, &|_| true),
+    );
+    for (i, k) in d.dkim.iter().enumerate() {
+        let name = k.name.as_str();
+        let mine =
+            |f: &Finding| d.dkim.len() == 1 || f.title.contains(name) || f.detail.contains(name);
+        add(
+            "dkim",
+            k.result.as_str(),
+            format!("d-k{i}-dkim"),
+            format!("DKIM key {}", k.selector.as_str()),
+            top(Area::Dkim, &mine),
+        );
+    }
+    add(
+        "alignment",
+        word(d.alignment.aligned(), "pass", "fail"),
+        "d-alignment".into(),
+        "Alignment".into(),
+        top(Area::Alignment, &|_| true),
+    );
+    add(
+        "mx",
+        d.mx.result.as_str(),
+        "d-mx".into(),
+        "Bounces can come back".into(),
+        top(Area::Mx, &|_| true),
+    );
+    let count = |m: Met| d.requirements.iter().filter(|j| j.result == m).count();
+    let (failed, known) = (count(Met::Fail), d.requirements.len() - count(Met::Unknown));
+    add(
+        "requirements",
+        if failed > 0 { "fail" } else { "pass" },
+        "req-title".into(),
+        "Providers' requirements".into(),
+        (
+            format!(
+                "{failed} of the {known} that DNS can tell are not met; see each provider's table."
+            ),
+            String::new(),
+        ),
+    );
+    out
+}
+
+/// The panel of a finished domain check, its scorecard rows first (`render::with_rows`).
 pub fn panel(d: &DomainReport) -> String {
+    with_rows(&rows(d), &panel_only(d))
+}
+
+fn panel_only(d: &DomainReport) -> String {
     let verdict = d.verdict().as_str();
     let mail_from = match d.input.mail_from.as_str() {
         "" => "<> (null sender: SPF checks the HELO name)",

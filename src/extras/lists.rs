@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use sendercheck_core::blocklist::{self, ListResult, Listing};
 
-use crate::render::{card_with, esc, finding};
+use crate::render::{card_with, esc, finding, row, with_rows};
 use crate::state::FindingData;
 
 /// The result word of an address's lists: any listing, else any unknown, else not listed.
@@ -83,10 +83,57 @@ pub fn card(ip: IpAddr, listings: &[&Listing], n: usize) -> String {
     )
 }
 
-/// Every address's card, and the key form when a Spamhaus list could not be asked.
+/// An address's scorecard row.
+fn summary_row(ip: IpAddr, listings: &[&Listing], n: usize) -> String {
+    let names = |r: ListResult| -> Vec<&str> {
+        listings
+            .iter()
+            .filter(|l| l.result == r)
+            .map(|l| l.list.name.as_str())
+            .collect()
+    };
+    let (listed, unknown) = (names(ListResult::Listed), names(ListResult::Unknown));
+    let (why, fix) = match (listed.is_empty(), unknown.is_empty()) {
+        (false, _) => (
+            format!("Listed on {}.", listed.join(", ")),
+            "Stop what got it listed, then ask each list to delist it (the links are in its row)."
+                .to_string(),
+        ),
+        (true, false) => (
+            format!(
+                "{} could not be asked through this resolver.",
+                unknown.join(", ")
+            ),
+            String::new(),
+        ),
+        (true, true) => (
+            format!("On none of the {} lists.", listings.len()),
+            String::new(),
+        ),
+    };
+    row(
+        "blocklist",
+        worst(listings),
+        &format!("bl{n}-blocklist"),
+        &format!("DNS blocklists for {ip}"),
+        &why,
+        &fix,
+    )
+}
+
+/// Every address's card, and the key form when a Spamhaus list could not be asked; the
+/// scorecard rows first (`render::with_rows`).
 pub fn section(listings: &[Listing], key_given: bool) -> String {
     let mut ips: Vec<IpAddr> = listings.iter().map(|l| l.ip).collect();
     ips.dedup();
+    let rows: String = ips
+        .iter()
+        .enumerate()
+        .map(|(n, ip)| {
+            let mine: Vec<&Listing> = listings.iter().filter(|l| l.ip == *ip).collect();
+            summary_row(*ip, &mine, n)
+        })
+        .collect();
     let mut out = String::from("<section id=\"blocklists\" class=\"blocklists\" aria-labelledby=\"blocklists-title\"><h2 id=\"blocklists-title\" class=\"section-title\">DNS blocklists</h2>");
     for (n, ip) in ips.iter().enumerate() {
         let mine: Vec<&Listing> = listings.iter().filter(|l| l.ip == *ip).collect();
@@ -99,5 +146,5 @@ pub fn section(listings: &[Listing], key_given: bool) -> String {
         out.push_str("<div class=\"dqs\"><label for=\"spamhaus-key\">Spamhaus Data Query Service key</label><p class=\"hint\" id=\"spamhaus-hint\">Spamhaus does not answer queries from public resolvers. With a free DQS key it answers through any resolver; the key stays in this browser and goes only into the names asked.</p><input id=\"spamhaus-key\" type=\"password\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"spamhaus-hint\"><button type=\"button\" data-action=\"blocklists\" data-value=\"key\">Ask Spamhaus with this key</button></div>");
     }
     out.push_str("</section>");
-    out
+    with_rows(&rows, &out)
 }

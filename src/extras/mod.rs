@@ -281,6 +281,12 @@ impl Run<'_> {
                     &p.findings,
                     p.bounce.as_ref(),
                 );
+                let rows = p
+                    .bounce
+                    .as_ref()
+                    .map(|b| panel::bounce_row(b, &p.findings))
+                    .unwrap_or_default();
+                let panel = crate::render::with_rows(&rows, &panel);
                 let ips = ips(p.checked.as_ref());
                 (
                     Some(panel),

@@ -328,3 +328,24 @@ fn receiver_card(x: &Extracted, check: &Check<'_>, findings: &[Finding]) -> Stri
         &body,
     )
 }
+
+/// The scorecard row of a pasted bounce, once its checks ran: whether the cause is still there.
+pub fn bounce_row(b: &BounceCheck, findings: &[Finding]) -> String {
+    let result = match b.cause {
+        Cause::Present => "fail",
+        Cause::Fixed => "pass",
+        Cause::NotDns => "not-dns",
+        Cause::Unknown => "unknown",
+    };
+    let cause = findings
+        .iter()
+        .find(|f| f.check == Area::Bounce && f.id != FindingId::BounceReply);
+    crate::render::row(
+        "bounce",
+        result,
+        "pasted-bounce",
+        "The bounce",
+        cause.map_or("", |f| f.title.as_str()),
+        cause.map_or("", |f| f.fix.as_str()),
+    )
+}
