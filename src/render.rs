@@ -459,4 +459,49 @@ mod tests {
         assert!(html.contains("data-finding=\"x&quot;y\""), "{html}");
         assert!(html.contains("data-action=\"copy\""));
     }
+
+    #[test]
+    fn a_retried_question_says_so_and_rows_carry_their_fix() {
+        use sendercheck_core::dns::{DomainName, Question, Rcode, RecordType};
+        let row_of = |retried: Vec<String>| QueryRow {
+            id: 0,
+            question: Question::new(
+                DomainName::parse("10.2.0.192.in-addr.arpa").unwrap(),
+                RecordType::Ptr,
+            ),
+            ms: Some(120),
+            result: Some(Ok(Rcode::NoError)),
+            retried,
+        };
+        let html = progress(&[row_of(vec!["HTTP 502".into()])], |_| String::new());
+        assert!(
+            html.contains("<span class=\"q-retried\" data-retried=\"1\">answered after 1 failed try: HTTP 502</span>"),
+            "{html}"
+        );
+        assert!(!progress(&[row_of(Vec::new())], |_| String::new()).contains("q-retried"));
+        let r = row(
+            "iprev",
+            "fail",
+            "a0-iprev",
+            "Reverse DNS",
+            "No PTR",
+            "Publish:\n10.2.0.192.in-addr.arpa. IN PTR mail.example.com.\n",
+        );
+        assert!(
+            r.contains(
+                "data-check=\"iprev\" data-result=\"fail\"><a href=\"#a0-iprev\">Reverse DNS</a>"
+            ),
+            "{r}"
+        );
+        assert!(
+            r.contains("<span class=\"to-do\">Publish: <code>10.2.0.192.in-addr.arpa. IN PTR mail.example.com.</code></span>"),
+            "{r}"
+        );
+        let (rows, rest) = take_rows(&with_rows("<li>x</li>", "<section></section>"));
+        assert_eq!((rows, rest), ("<li>x</li>", "<section></section>"));
+        assert_eq!(
+            take_rows("<section></section>"),
+            ("", "<section></section>")
+        );
+    }
 }
