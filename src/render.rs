@@ -497,8 +497,8 @@ mod tests {
             r.contains("<span class=\"to-do\">Publish: <code>10.2.0.192.in-addr.arpa. IN PTR mail.example.com.</code></span>"),
             "{r}"
         );
-        let (rows, rest) = take_rows(&with_rows("<li>x</li>", "<section></section>"));
-        assert_eq!((rows, rest), ("<li>x</li>", "<section></section>"));
+        let both = with_rows("<li>x</li>", "<section></section>");
+        assert_eq!(take_rows(&both), ("<li>x</li>", "<section></section>"));
         assert_eq!(
             take_rows("<section></section>"),
             ("", "<section></section>")
