@@ -173,7 +173,7 @@ impl Finished {
             None => String::new(),
         };
         Some(format!(
-            "{} failed: {error}.{hint} Try {others}.",
+            "Could not use {}: {error}.{hint} Try {others}.",
             resolver.describe()
         ))
     }

@@ -242,7 +242,7 @@ async fn a_failed_resolver_is_named_with_others_to_try() {
         let problem = down.resolver_problem().unwrap();
         assert!(
             problem.starts_with(&format!(
-                "Cloudflare (https://cloudflare-dns.com/dns-query) failed: {said}"
+                "Could not use Cloudflare (https://cloudflare-dns.com/dns-query): {said}"
             )),
             "{problem}"
         );
