@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use sendercheck_core::dns::{Question, Rcode, ResolveError};
 use sendercheck_core::finding::Finding;
-use sendercheck_core::{Checked, Target};
+use sendercheck_core::{Checked, Target, Verdict};
 
 use crate::model::ResolverChoice;
 
@@ -155,19 +155,21 @@ impl Finished {
         self.request.paste.is_some() || self.checked.verdict() != sendercheck_core::Verdict::Pass
     }
 
-    /// When the resolver itself failed every question: which resolver, what went wrong, which to try.
+    /// When the check could not be made because the resolver gave no DNS answer (verdict
+    /// `unchecked`, whether it failed every question or only some the verdict needs): which
+    /// resolver, what went wrong (its first unanswered question), which to try instead. A
+    /// SERVFAIL is the DNS's answer, a `temperror`, and gets nothing here.
     pub fn resolver_problem(&self) -> Option<String> {
-        let exchanges = self.checked.exchanges();
-        if exchanges.iter().any(|e| e.result.is_ok()) {
+        if self.checked.verdict() != Verdict::Unchecked {
             return None;
         }
-        let error = exchanges.first()?.result.as_ref().err()?;
+        let exchanges = self.checked.exchanges();
+        let error = exchanges.iter().find_map(|e| e.result.as_ref().err())?;
         let resolver = &self.request.resolver;
         let hint = match error {
             ResolveError::Transport(_) => {
                 " Check the URL, or whether a network filter or browser extension blocks it."
             }
-            ResolveError::Timeout { .. } => " It did not answer in time.",
             _ => "",
         };
         let others: Vec<&str> = resolver.alternatives().iter().map(|p| p.name()).collect();
@@ -177,7 +179,7 @@ impl Finished {
             None => String::new(),
         };
         Some(format!(
-            "{} failed: {error}.{hint} Try {others}.",
+            "Could not use {}: {error}.{hint} Try {others}.",
             resolver.describe()
         ))
     }

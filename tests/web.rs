@@ -28,9 +28,10 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A resolver with one PTR and one A record for 192.0.2.10; NXDOMAIN for the rest, or a timeout.
+/// A resolver with one PTR and one A record for 192.0.2.10; NXDOMAIN for the rest; or, with a
+/// `fault`, that failure for every question.
 struct Zone {
-    timeout: bool,
+    fault: Option<Result<Rcode, ResolveError>>,
 }
 
 impl Resolver for Zone {
@@ -57,10 +58,10 @@ impl Resolver for Zone {
             }
             _ => vec![],
         };
-        let timeout = self.timeout;
+        let fault = self.fault.clone();
         async move {
-            if timeout {
-                return Err(ResolveError::Timeout { millis: 5000 });
+            if let Some(fault) = fault {
+                return fault.map(|rcode| Answer::new(rcode, vec![]));
             }
             let rcode = if records.is_empty() {
                 Rcode::NxDomain
@@ -84,12 +85,12 @@ fn request(run_id: u64, ip: &str, helo: &str) -> Request {
     }
 }
 
-async fn finished(req: Request, timeout: bool) -> Rc<Finished> {
+async fn finished(req: Request, fault: Option<Result<Rcode, ResolveError>>) -> Rc<Finished> {
     let Target::Ip(ip) = req.target else {
         unreachable!()
     };
     let helo = Some(req.helo.as_str()).filter(|h| !h.is_empty());
-    let report = check(&Zone { timeout }, ip, helo).await;
+    let report = check(&Zone { fault }, ip, helo).await;
     Rc::new(Finished {
         request: req,
         checked: Checked::Ip(report),
@@ -178,7 +179,7 @@ async fn cards_carry_check_and_result() {
         Some("polite")
     );
 
-    let done = finished(request(1, "192.0.2.10", "EHLO [192.0.2.10]"), false).await;
+    let done = finished(request(1, "192.0.2.10", "EHLO [192.0.2.10]"), None).await;
     let ready = State {
         request: Some(done.request.clone()),
         run: Remote::Ready(done),
@@ -213,6 +214,8 @@ async fn cards_carry_check_and_result() {
         .query_selector("details.evidence summary")
         .unwrap()
         .unwrap();
+    // The PTR and the A question, and beside each the SOA question of the same name (the
+    // zones, for the where-to-fix advice).
     assert_eq!(
         evidence.text_content().unwrap(),
         // PTR, the name's A, and each name's SOA (where to fix it reads the zone facts).
@@ -222,20 +225,73 @@ async fn cards_carry_check_and_result() {
     assert!(div.query_selector("#export-json").unwrap().is_some());
 }
 
+/// The resolver's own failure (here a timeout, then an HTTP 500): "could not check", the resolver
+/// named with others to try, `data-verdict="unchecked"`, and nothing about receivers.
 #[wasm_bindgen_test]
 async fn a_failed_resolver_is_named_with_others_to_try() {
-    let down = finished(request(2, "192.0.2.10", ""), true).await;
-    let problem = down.resolver_problem().unwrap();
-    assert!(
-        problem.starts_with(
-            "Cloudflare (https://cloudflare-dns.com/dns-query) failed: no answer within 5 s."
+    for (fault, said) in [
+        (
+            ResolveError::Timeout { millis: 5000 },
+            "no answer within 5 s.",
         ),
-        "{problem}"
-    );
-    assert!(problem.ends_with("Try Google or Quad9."), "{problem}");
+        (
+            ResolveError::Http { status: 500 },
+            "the resolver answered HTTP 500.",
+        ),
+    ] {
+        let down = finished(request(2, "192.0.2.10", ""), Some(Err(fault))).await;
+        let problem = down.resolver_problem().unwrap();
+        assert!(
+            problem.starts_with(&format!(
+                "Could not use Cloudflare (https://cloudflare-dns.com/dns-query): {said}"
+            )),
+            "{problem}"
+        );
+        assert!(problem.ends_with("Try Google or Quad9."), "{problem}");
+        let state = State {
+            request: Some(down.request.clone()),
+            run: Remote::Ready(down),
+            ..State::default()
+        };
+        let div = mount::<WithState>(HostProps {
+            state,
+            picked: Callback::noop(),
+        })
+        .await;
+        let shown = div.query_selector("#resolver-problem").unwrap().unwrap();
+        assert!(shown
+            .text_content()
+            .unwrap()
+            .contains("Try Google or Quad9."));
+        assert_eq!(
+            attr(&div, "#verdict", "data-verdict").as_deref(),
+            Some("unchecked")
+        );
+        let verdict = div.query_selector("#verdict").unwrap().unwrap();
+        let text = verdict.text_content().unwrap();
+        assert!(
+            text.starts_with(
+                "Could not checkCould not check 192.0.2.10: the resolver gave no DNS answer"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("receivers") && !text.contains("defer"),
+            "{text}"
+        );
+        div.remove();
+    }
+}
+
+/// A SERVFAIL is the DNS's answer: `temperror`, the receivers' deferral explained, and no
+/// resolver to replace.
+#[wasm_bindgen_test]
+async fn a_servfail_stays_temperror_with_no_resolver_problem() {
+    let done = finished(request(3, "192.0.2.10", ""), Some(Ok(Rcode::ServFail))).await;
+    assert_eq!(done.resolver_problem(), None);
     let state = State {
-        request: Some(down.request.clone()),
-        run: Remote::Ready(down),
+        request: Some(done.request.clone()),
+        run: Remote::Ready(done),
         ..State::default()
     };
     let div = mount::<WithState>(HostProps {
@@ -243,11 +299,22 @@ async fn a_failed_resolver_is_named_with_others_to_try() {
         picked: Callback::noop(),
     })
     .await;
-    let shown = div.query_selector("#resolver-problem").unwrap().unwrap();
-    assert!(shown
-        .text_content()
+    assert_eq!(
+        attr(&div, "#verdict", "data-verdict").as_deref(),
+        Some("temperror")
+    );
+    assert!(div.query_selector("#resolver-problem").unwrap().is_none());
+    let text = div
+        .query_selector("#verdict .headline")
         .unwrap()
-        .contains("Try Google or Quad9."));
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        text,
+        "Could not tell: a DNS lookup for 192.0.2.10 failed, so receivers would defer the mail now and retry."
+    );
+    div.remove();
 }
 
 #[derive(Properties, PartialEq)]
@@ -544,7 +611,7 @@ async fn pasted_panel_shows_the_chain_and_picks_a_hop() {
     click(&div, "tr[data-role=sender] [data-action=hop]");
     tick().await;
     assert!(picked.borrow().is_empty());
-    let done = finished(paste_request(&paste), false).await;
+    let done = finished(paste_request(&paste), None).await;
     let state = State::default()
         .apply(Action::Start(done.request.clone()))
         .unwrap()

@@ -23,13 +23,15 @@ pub fn verdict_box(state: &State) -> Html {
                 html! { <p class="headline"><span class="spinner" aria-hidden="true"></span>{ format!("Checking {what}…") }</p> },
             )
         }
-        Remote::Failed(message) => ("temperror", html! { <p class="headline">{ message }</p> }),
+        // The run could not start (the resolver URL was refused): our failure, not the DNS's.
+        Remote::Failed(message) => ("unchecked", html! { <p class="headline">{ message }</p> }),
         Remote::Ready(done) => {
             let word = done.checked.verdict().as_str();
             let label = match done.checked.verdict() {
                 Verdict::Pass => "Accepted",
                 Verdict::Fail => "Problems found",
                 Verdict::TempError => "Could not tell",
+                Verdict::Unchecked => "Could not check",
             };
             (
                 word,

@@ -7,7 +7,8 @@
 //! check's, whose FCrDNS and EHLO results feed the requirements table. The page never links the
 //! domain engine: it would add about 40 KB gzip to the first load.
 //!
-//! Data attributes for tests and scripts: the section's `data-domain` and `data-verdict`; cards
+//! Data attributes for tests and scripts: the section's `data-domain` and `data-verdict` (`pass`,
+//! `fail`, `temperror`, `unchecked` when the resolver gave no answer); cards
 //! `data-check` = `spf` (with `data-identity` `mail-from` or `helo`; `data-result` the RFC 7208
 //! word), `dmarc` (`data-result` pass/fail/temperror, `data-policy` the policy receivers apply or
 //! `absent`), `dkim` (one per key, `data-selector`), `alignment`, `mx`; the requirement rows'

@@ -14,7 +14,8 @@
 //! Exit status: 0 when every result is `pass`; 1 when any is `fail` or `permerror` (for a sending
 //! domain: any finding of severity error; a blocklist listing counts as a fail, so does a bounce
 //! whose cause is still there); 3 when the only non-pass results are `temperror` (a blocklist that
-//! could not be checked through the resolver counts as one); 2 for bad usage or input (message on
+//! could not be checked through the resolver counts as one) or `unchecked` (the resolver gave no
+//! DNS answer: the JSON's `verdict` tells the two apart); 2 for bad usage or input (message on
 //! stderr), including a paste that is none of the recognised formats.
 
 mod batch;

@@ -39,6 +39,7 @@ impl Style {
             Verdict::Pass => self.paint("1;32", "PASS"),
             Verdict::Fail => self.paint("1;31", "FAIL"),
             Verdict::TempError => self.paint("1;33", "TEMPERROR"),
+            Verdict::Unchecked => self.paint("1;33", "UNCHECKED"),
         }
     }
 
@@ -70,6 +71,33 @@ pub fn verdict_line(report: &Report, style: Style) -> String {
         let _ = write!(line, " — {}", top.title);
     }
     line
+}
+
+/// Public DoH resolvers to suggest when the one asked gave no answer (the page offers the same).
+const OTHER_RESOLVERS: [&str; 3] = [
+    "https://cloudflare-dns.com/dns-query",
+    "https://dns.google/dns-query",
+    "https://dns.quad9.net/dns-query",
+];
+
+/// For an `unchecked` verdict: which resolver gave no answer, why (the first question it left
+/// unanswered), and which to try instead. Nothing about receivers: their DNS was never asked.
+///
+/// ```text
+///   The resolver https://cloudflare-dns.com/dns-query gave no DNS answer: the resolver answered HTTP 500.
+///   Check again through another: --resolver https://dns.google/dns-query or --resolver https://dns.quad9.net/dns-query
+/// ```
+pub fn resolver_problem(exchanges: &[&Exchange], resolver: &str) -> Option<String> {
+    let error = exchanges.iter().find_map(|e| e.result.as_ref().err())?;
+    let others: Vec<String> = OTHER_RESOLVERS
+        .iter()
+        .filter(|url| resolver.trim_end_matches('/') != **url)
+        .map(|url| format!("--resolver {url}"))
+        .collect();
+    Some(format!(
+        "  The resolver {resolver} gave no DNS answer: {error}.\n  Check again through another: {}\n",
+        others.join(" or ")
+    ))
 }
 
 /// A problem that prevented any check, in the verdict line's place.
@@ -184,6 +212,14 @@ pub fn report_sections(
 ) -> String {
     let mut out = verdict_line(report, style);
     out.push('\n');
+    if report.verdict() == Verdict::Unchecked {
+        let unanswered: Vec<&Exchange> = report
+            .iprev
+            .unanswered()
+            .map(|l| l.exchanges.iter().collect())
+            .unwrap_or_default();
+        out.push_str(&resolver_problem(&unanswered, resolver).unwrap_or_default());
+    }
     let ptr = report.iprev.ptr();
     let _ = writeln!(
         out,
@@ -297,7 +333,17 @@ pub fn host_report(
     style: Style,
 ) -> String {
     if let Some(problem) = host.problem() {
-        return format!("{}\n", problem_line(&problem, host.verdict(), style));
+        let mut out = format!("{}\n", problem_line(&problem, host.verdict(), style));
+        if host.verdict() == Verdict::Unchecked {
+            let asked: Vec<&Exchange> = host
+                .a
+                .exchanges
+                .iter()
+                .chain(&host.aaaa.exchanges)
+                .collect();
+            out.push_str(&resolver_problem(&asked, resolver).unwrap_or_default());
+        }
+        return out;
     }
     let mut out = String::new();
     for (i, r) in host.reports.iter().enumerate() {
@@ -499,7 +545,7 @@ pub fn blocklists_report(
     let unknown = count(ListResult::Unknown);
     let summary = match verdict {
         Verdict::Fail => format!("listed on {}", listed.join(", ")),
-        Verdict::TempError => format!(
+        Verdict::TempError | Verdict::Unchecked => format!(
             "not listed on the {} list(s) that answered; {unknown} could not be checked through this resolver",
             count(ListResult::NotListed)
         ),

@@ -700,31 +700,67 @@ fn bad_input_is_usage_error() {
     );
 }
 
+/// The resolver itself failing (HTTP status, a body that is not DNS, no connection, no answer in
+/// time) is the check's own failure: verdict `unchecked`, finding `iprev-unchecked`, the resolver
+/// named with others to try, nothing about receivers. The RFC 8601 word stays `temperror`, and so
+/// does the exit status (3).
 #[test]
-fn resolver_faults_are_temperror() {
+fn resolver_faults_are_unchecked() {
     let expect = |resolver: &str, timeout: &str, needle: &str| {
         let start = Instant::now();
-        let run = sendercheck(
-            &[
-                "ip",
-                "192.0.2.10",
-                "--json",
-                "--timeout",
-                timeout,
-                "--resolver",
-                resolver,
-            ],
-            &[],
-            None,
-        );
+        let args = [
+            "ip",
+            "192.0.2.10",
+            "--helo",
+            "EHLO mail.sendercheck.test",
+            "--timeout",
+            timeout,
+            "--resolver",
+            resolver,
+        ];
+        let run = sendercheck(&[&args[..], &["--json"]].concat(), &[], None);
         let j = run.json();
+        assert_eq!(j["verdict"], "unchecked", "{resolver}");
         assert_eq!(j["iprev"]["result"], "temperror", "{resolver}");
+        assert_eq!(j["helo"]["result"], "temperror", "{resolver}");
         assert_eq!(run.code, 3);
-        let detail = finding(&j, "iprev-temperror")["detail"]
+        assert!(!ids(&j).contains(&"iprev-temperror".to_string()), "{j}");
+        let f = finding(&j, "iprev-unchecked");
+        let detail = f["detail"].as_str().unwrap();
+        assert!(detail.contains(needle), "{resolver}: {detail}");
+        assert!(
+            !detail.contains("receivers") && !detail.contains("defer"),
+            "{detail}"
+        );
+        assert!(f["fix"]
             .as_str()
             .unwrap()
-            .to_string();
-        assert!(detail.contains(needle), "{resolver}: {detail}");
+            .starts_with("Check again through another resolver."));
+
+        // The readable report: UNCHECKED first, then the resolver named and others to try.
+        let run = sendercheck(&args, &[], None);
+        assert_eq!(run.code, 3);
+        let mut lines = run.stdout.lines();
+        let first = lines.next().unwrap();
+        assert!(
+            first.starts_with("UNCHECKED 192.0.2.10: iprev=temperror helo=temperror — Could not check the reverse DNS of 192.0.2.10"),
+            "{first}"
+        );
+        let named = lines.next().unwrap();
+        assert!(
+            named.starts_with(&format!("  The resolver {resolver} gave no DNS answer: "))
+                && named.contains(needle),
+            "{named}"
+        );
+        assert_eq!(
+            lines.next().unwrap(),
+            "  Check again through another: --resolver https://cloudflare-dns.com/dns-query or --resolver https://dns.google/dns-query or --resolver https://dns.quad9.net/dns-query"
+        );
+        assert!(
+            !run.stdout.contains("defer") && !run.stdout.contains("TEMPERROR"),
+            "{}",
+            run.stdout
+        );
         start.elapsed()
     };
     expect(&env("SENDERCHECK_TEST_DOH_500"), "5", "HTTP 500");
@@ -738,10 +774,71 @@ fn resolver_faults_are_temperror() {
         "5",
         "could not reach the resolver",
     );
-    // Accepts the connection and never answers: the timeout ends it.
+    // Accepts the connection and never answers: the timeout ends it, and it is the resolver's.
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/dns-query", silent.local_addr().unwrap());
     let took = expect(&url, "1", "no answer within 1 s");
-    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(took < Duration::from_secs(20), "took {took:?}");
     drop(silent);
+
+    // A host name whose addresses the resolver would not give: unchecked too.
+    let down = [env("SENDERCHECK_TEST_DOH_500")];
+    let run = sendercheck(
+        &["host", "mail.sendercheck.test", "--resolver"],
+        &down,
+        None,
+    );
+    assert_eq!(run.code, 3);
+    assert!(
+        run.stdout.starts_with("UNCHECKED Could not check mail.sendercheck.test: the resolver gave no DNS answer about its addresses"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "Check again through another: --resolver https://cloudflare-dns.com/dns-query"
+        ),
+        "{}",
+        run.stdout
+    );
+    let j = sendercheck(
+        &["host", "mail.sendercheck.test", "--json", "--resolver"],
+        &down,
+        None,
+    )
+    .json();
+    assert_eq!(j["verdict"], "unchecked", "{j}");
+}
+
+/// A SERVFAIL is the DNS's answer, not the resolver's failure: `temperror`, explained by what
+/// receivers do with it, and no resolver to replace. Both transports, the PTR and a forward name.
+#[test]
+fn servfail_stays_temperror_apart_from_resolver_faults() {
+    for (t, opts) in transports() {
+        for (ip, lookup) in [
+            ("192.0.2.60", "60.2.0.192.in-addr.arpa PTR"),
+            ("192.0.2.61", "servfail.sendercheck.test A"),
+        ] {
+            let args = ["ip", ip, "--helo", "EHLO servfail.sendercheck.test"];
+            let run = sendercheck(&[&args[..], &["--json"]].concat(), &opts, None);
+            assert_eq!(run.code, 3, "{t} {ip}");
+            let j = run.json();
+            assert_eq!(j["verdict"], "temperror", "{t} {ip}");
+            assert_eq!(j["iprev"]["result"], "temperror", "{t} {ip}");
+            assert!(!ids(&j).contains(&"iprev-unchecked".to_string()), "{j}");
+            let detail = finding(&j, "iprev-temperror")["detail"].as_str().unwrap();
+            assert!(
+                detail.contains(&format!("{lookup}: the resolver answered SERVFAIL"))
+                    && detail.contains("Receivers that see the same failure defer the mail"),
+                "{t} {ip}: {detail}"
+            );
+            let run = sendercheck(&args, &opts, None);
+            assert!(
+                run.stdout.starts_with(&format!("TEMPERROR {ip}:")),
+                "{}",
+                run.stdout
+            );
+            assert!(!run.stdout.contains("gave no DNS answer"), "{}", run.stdout);
+        }
+    }
 }

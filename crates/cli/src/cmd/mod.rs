@@ -14,12 +14,13 @@ use sendercheck_doh::DohClient;
 
 use crate::Common;
 
-/// Exit status for a verdict: 0 pass, 1 fail/permerror, 3 temperror only.
+/// Exit status for a verdict: 0 pass, 1 fail/permerror, 3 temperror or unchecked only (a script
+/// that retries on 3 retries both; the JSON's `verdict` tells them apart).
 pub fn exit_code(v: Verdict) -> u8 {
     match v {
         Verdict::Pass => 0,
         Verdict::Fail => 1,
-        Verdict::TempError => 3,
+        Verdict::TempError | Verdict::Unchecked => 3,
     }
 }
 

@@ -64,7 +64,8 @@ struct BlocklistsJson<'a> {
 
 /// `sendercheck blocklists --json`: `{"ip", "verdict", "blocklists", "findings", "queries",
 /// "elapsed_ms"}`; `verdict` is `fail` with a listing, `temperror` when no list lists the address
-/// but some could not be checked, else `pass`. Query names hide a Spamhaus DQS key.
+/// but some could not be checked (`unchecked` when the resolver gave no answer for one), else
+/// `pass`. Query names hide a Spamhaus DQS key.
 pub fn blocklists_json(ip: IpAddr, listings: &[Listing], elapsed_ms: u64) -> serde_json::Value {
     value(BlocklistsJson {
         ip: canonical(ip),

@@ -299,12 +299,24 @@ impl Listing {
 }
 
 /// Pass when no list lists the address and every list answered; fail when one lists it;
-/// temperror when none lists it but some could not be checked.
+/// temperror when none lists it but some could not be checked; unchecked when that is because
+/// the resolver gave no DNS answer to a list's A question (the address or a test point:
+/// [`Outcome::is_unanswered`](crate::dns::Outcome::is_unanswered)), not because of what the list
+/// answered.
 pub fn verdict(listings: &[Listing]) -> Verdict {
-    Verdict::worst(listings.iter().map(|l| match l.result {
-        ListResult::Listed => Verdict::Fail,
-        ListResult::NotListed => Verdict::Pass,
-        ListResult::Unknown => Verdict::TempError,
+    Verdict::worst(listings.iter().map(|l| {
+        match l.result {
+            ListResult::Listed => Verdict::Fail,
+            ListResult::NotListed => Verdict::Pass,
+            ListResult::Unknown
+                if l.exchanges
+                    .iter()
+                    .any(|e| e.question.rtype == RecordType::A && e.result.is_err()) =>
+            {
+                Verdict::Unchecked
+            }
+            ListResult::Unknown => Verdict::TempError,
+        }
     }))
 }
 
@@ -470,6 +482,25 @@ mod tests {
         let rep = by_zone(&ls, "rep.mailspike.net");
         assert_eq!(rep.result, ListResult::NotListed);
         assert_eq!(rep.meaning, "Mailspike H3: good reputation");
+    }
+
+    /// A list the resolver gave no answer about is unknown too, but that is the check's own
+    /// failure: `unchecked`, where a SERVFAIL is `temperror`.
+    #[test]
+    fn an_unanswered_list_is_unchecked() {
+        let name = "9.113.0.203.zen.spamhaus.org";
+        let r = healthy().error(
+            name,
+            RecordType::A,
+            crate::dns::ResolveError::Http { status: 502 },
+        );
+        let ls = run(&r);
+        assert_eq!(by_zone(&ls, "zen.spamhaus.org").result, ListResult::Unknown);
+        assert_eq!(verdict(&ls), Verdict::Unchecked);
+        let r = healthy().answer(name, RecordType::A, Rcode::ServFail, vec![]);
+        let ls = run(&r);
+        assert_eq!(by_zone(&ls, "zen.spamhaus.org").result, ListResult::Unknown);
+        assert_eq!(verdict(&ls), Verdict::TempError);
     }
 
     /// Spamhaus through a public resolver: an error code, never "not listed".

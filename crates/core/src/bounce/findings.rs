@@ -133,6 +133,9 @@ fn iprev_state(r: &Report) -> State {
             "the PTR name of {ip} ({names}) does not resolve back to it"
         )),
         IprevResult::PermError => State::Fail(format!("{ip} has no PTR record")),
+        IprevResult::TempError if r.iprev.unanswered().is_some() => State::Unknown(format!(
+            "the resolver gave no answer about the reverse DNS of {ip}"
+        )),
         IprevResult::TempError => State::Unknown(format!("the reverse DNS lookup of {ip} failed")),
     }
 }

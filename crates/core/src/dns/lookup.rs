@@ -50,9 +50,26 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// True when the outcome may change on a later try (RFC 8601 §3 `temperror`).
+    /// True when the outcome may change on a later try (RFC 8601 §3 `temperror`): a DNS error
+    /// rcode, or no usable reply at all ([`Outcome::is_unanswered`]).
     pub fn is_temporary(&self) -> bool {
         matches!(self, Outcome::ErrorRcode(_) | Outcome::Failed(_))
+    }
+
+    /// True when the resolver this check asks gave no DNS answer at all: the connection failed,
+    /// it answered an HTTP error status, its body was not a usable DNS message, or nothing came
+    /// back within the time allowed ([`ResolveError`], after the transport's retries). Such an
+    /// outcome says nothing about the name: RFC 8484 §4.2.1 keeps DNS answers, whatever their
+    /// rcode, in 2xx responses, so a failed request carries no reply to the question. The check
+    /// then could not be made (verdict `unchecked`), and what receivers would do is unknown.
+    ///
+    /// A timeout counts here too. The DoH client times out when no HTTP response came in time:
+    /// that is the resolver itself (or the way to it). A recursive resolver whose authoritative
+    /// servers do not answer says so in a reply, SERVFAIL (RFC 8914 §4.23, "No Reachable
+    /// Authority"), and that reply is an [`Outcome::ErrorRcode`]: the `temperror` that a
+    /// receiver's own resolver would meet too.
+    pub fn is_unanswered(&self) -> bool {
+        matches!(self, Outcome::Failed(_))
     }
 
     /// A short phrase for reports: "NXDOMAIN", "no PTR record (NODATA)", "SERVFAIL", ….

@@ -6,7 +6,10 @@ use std::future::Future;
 
 use super::{Answer, Exchange, Question};
 
-/// A question that got no usable answer. Every variant makes the affected check `temperror`.
+/// A question that got no usable answer from the resolver. Every variant leaves the affected
+/// check's RFC 8601 result `temperror`, but the verdict is `unchecked`, not `temperror`: the
+/// failure is the resolver's or the network's, not the DNS of the name asked about (see
+/// [`Outcome::is_unanswered`](super::Outcome::is_unanswered)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     /// No reply within the time allowed.

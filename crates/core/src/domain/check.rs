@@ -166,7 +166,12 @@ pub struct DomainReport {
 impl DomainReport {
     /// `fail` when a finding is an error (SPF fail or permerror, a broken key, a DMARC record
     /// receivers ignore, a requirement every sender must meet), `temperror` when a check could
-    /// not be evaluated, else `pass`.
+    /// not be evaluated, else `pass`. A `temperror` becomes `unchecked` when the resolver gave no
+    /// DNS answer to a DMARC, DKIM or MX question ([`Outcome::is_unanswered`]): then the failure
+    /// is this check's, not the domain's. (The SPF evaluation keeps words, not exchanges, in its
+    /// trace, so an SPF `temperror` alone stays `temperror`.)
+    ///
+    /// [`Outcome::is_unanswered`]: crate::dns::Outcome::is_unanswered
     pub fn verdict(&self) -> Verdict {
         let error = self.findings.iter().any(|f| f.severity == Severity::Error);
         let temporary = self.spf.iter().any(|e| e.result == SpfResult::TempError)
@@ -175,8 +180,10 @@ impl DomainReport {
                 .dkim
                 .iter()
                 .any(|k| k.result == dkim::DkimResult::TempError);
+        let unanswered = || self.exchanges().iter().any(|e| e.result.is_err());
         match (error, temporary) {
             (true, _) => Verdict::Fail,
+            (false, true) if unanswered() => Verdict::Unchecked,
             (false, true) => Verdict::TempError,
             (false, false) => Verdict::Pass,
         }
@@ -428,6 +435,33 @@ mod tests {
         assert_eq!(r.verdict(), Verdict::Fail);
         // A failing SPF domain does not count for alignment.
         assert_eq!(r.alignment.spf, None);
+    }
+
+    /// A resolver that answers every question with `rcode`, or not at all.
+    struct Every(Result<Rcode, crate::dns::ResolveError>);
+
+    impl Resolver for Every {
+        async fn query(
+            &self,
+            _: &crate::dns::Question,
+        ) -> Result<crate::dns::Answer, crate::dns::ResolveError> {
+            self.0
+                .clone()
+                .map(|rcode| crate::dns::Answer::new(rcode, vec![]))
+        }
+    }
+
+    #[test]
+    fn a_resolver_that_gives_no_answer_leaves_the_domain_unchecked() {
+        let d = input("alice@example.com", "192.0.2.10");
+        let down = Every(Err(crate::dns::ResolveError::Http { status: 500 }));
+        let r = futures::executor::block_on(check_domain(&down, &d));
+        assert_eq!(r.dmarc.result, dmarc::DmarcResult::TempError);
+        assert_eq!(r.verdict(), Verdict::Unchecked);
+        let servfail = Every(Ok(Rcode::ServFail));
+        let r = futures::executor::block_on(check_domain(&servfail, &d));
+        assert_eq!(r.dmarc.result, dmarc::DmarcResult::TempError);
+        assert_eq!(r.verdict(), Verdict::TempError);
     }
 
     /// SPF's include chain is the longest chain of dependent questions; everything else goes in

@@ -57,6 +57,8 @@ catalogue! {
     IprevNoPtr = "iprev-no-ptr", Iprev, Error, [RFC8601_IPREV, GMAIL_ERRORS, YAHOO];
     /// A lookup failed transiently (iprev temperror).
     IprevTemperror = "iprev-temperror", Iprev, Warning, [RFC8601_IPREV];
+    /// The resolver gave no DNS answer, so the reverse DNS could not be checked (verdict unchecked).
+    IprevUnchecked = "iprev-unchecked", Iprev, Warning, [RFC8484_ERRORS];
     /// More than one PTR record.
     PtrMultiple = "ptr-multiple", Iprev, Warning, [RFC1912_PTR];
     /// PTR names beyond the ones looked up.

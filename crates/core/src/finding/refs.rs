@@ -6,6 +6,11 @@ pub const RFC8601_IPREV: Reference = Reference {
     title: "RFC 8601 §3 (iprev)",
     url: "https://www.rfc-editor.org/rfc/rfc8601#section-3",
 };
+/// RFC 8484 §4.2.1: a DoH reply with an HTTP error status holds no DNS answer; try another server.
+pub const RFC8484_ERRORS: Reference = Reference {
+    title: "RFC 8484 §4.2.1 (DoH errors)",
+    url: "https://www.rfc-editor.org/rfc/rfc8484#section-4.2.1",
+};
 /// RFC 1912 §2.1: PTR and A records must match; PTRs must not point at aliases.
 pub const RFC1912_PTR: Reference = Reference {
     title: "RFC 1912 §2.1",

@@ -17,6 +17,12 @@
 //! - `temperror`: the PTR lookup failed transiently (SERVFAIL, timeout, transport), or no name
 //!   confirmed and at least one forward lookup failed transiently;
 //! - `permerror`: no PTR is published (NXDOMAIN, or NOERROR with no PTR).
+//!
+//! A `temperror` has two causes that the report keeps apart ([`Iprev::unanswered`]): the DNS
+//! answered with an error (SERVFAIL), which receivers would meet too (`iprev-temperror`, verdict
+//! `temperror`); or the resolver this check asks gave no DNS answer at all (network, HTTP status,
+//! not DNS, timeout), which says nothing about the address (`iprev-unchecked`, verdict
+//! `unchecked`). RFC 8601 has one word for both, so `result` stays `temperror`.
 
 use std::net::IpAddr;
 
@@ -157,6 +163,18 @@ impl Iprev {
     /// Every lookup the verdict rests on, in order: the PTR lookup, then each forward lookup.
     pub fn lookups(&self) -> impl Iterator<Item = &Lookup> {
         std::iter::once(&self.reverse).chain(self.names.iter().filter_map(|n| n.forward.as_ref()))
+    }
+
+    /// When the result is `temperror` because the resolver gave no DNS answer to a lookup it
+    /// rests on ([`Outcome::is_unanswered`]), not because the DNS answered with an error: the
+    /// first such lookup. Then the check could not be made: nothing is known about what receivers
+    /// would see, and the report must not explain their `temperror` handling. One unanswered
+    /// lookup is enough, even beside a SERVFAIL: its answer might have confirmed the address.
+    pub fn unanswered(&self) -> Option<&Lookup> {
+        if self.result != IprevResult::TempError {
+            return None;
+        }
+        self.lookups().find(|l| l.outcome.is_unanswered())
     }
 
     /// Every lookup made, in order: the PTR and reverse SOA lookups, then each name's forward and
@@ -352,6 +370,25 @@ pub(crate) fn iprev_findings(iprev: &Iprev, helo: Option<&HeloCheck>, out: &mut 
                     ptr_record(ip, name),
                     address_record(ip, name)
                 )));
+        }
+        IprevResult::TempError if iprev.unanswered().is_some() => {
+            let why = iprev
+                .unanswered()
+                .map(|l| {
+                    format!(
+                        "{} {}: {}",
+                        l.question.name,
+                        l.question.rtype,
+                        l.outcome.describe(l.question.rtype)
+                    )
+                })
+                .unwrap_or_default();
+            out.push(FindingId::IprevUnchecked
+.says(format!("Could not check the reverse DNS of {ip}: the resolver gave no answer"))
+.because(format!(
+                    "The resolver this check asks could not be used ({why}). That is a failure of the resolver or of the way to it, not an answer from the DNS: a DoH reply without a DNS message carries no answer to the question (RFC 8484 §4.2.1), so the reverse DNS of {ip} is unknown."
+                ))
+.fixed_by("Check again through another resolver. If every resolver fails, look at what stands between this check and them: the network, a proxy or firewall, or a browser extension that blocks DNS-over-HTTPS."));
         }
         IprevResult::TempError => {
             let why = iprev
@@ -549,6 +586,87 @@ mod tests {
             .answer("sf.example", RecordType::A, Rcode::ServFail, vec![])
             .answer("nx.example", RecordType::A, Rcode::NxDomain, vec![]);
         assert_eq!(run(&r, "192.0.2.10").result, IprevResult::TempError);
+    }
+
+    /// The resolver's own failures leave the result `temperror` (RFC 8601 has no other word) but
+    /// are told apart from a DNS error answer, for the verdict and the finding.
+    #[test]
+    fn unanswered_lookups_are_told_apart_from_servfail() {
+        let findings = |i: &Iprev| {
+            let mut out = Vec::new();
+            iprev_findings(i, None, &mut out);
+            out.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()
+        };
+        for err in [
+            ResolveError::Http { status: 500 },
+            ResolveError::Transport("connection refused".into()),
+            ResolveError::NotDns("its content type is `text/html`".into()),
+            ResolveError::Timeout { millis: 5000 },
+        ] {
+            let r = FixedResolver::new().error(REV10, RecordType::Ptr, err.clone());
+            let i = run(&r, "192.0.2.10");
+            assert_eq!(i.result, IprevResult::TempError, "{err}");
+            assert_eq!(
+                i.unanswered().map(|l| l.question.rtype),
+                Some(RecordType::Ptr),
+                "{err}"
+            );
+            assert_eq!(findings(&i), vec!["iprev-unchecked"], "{err}");
+        }
+        let r =
+            FixedResolver::new().error(REV10, RecordType::Ptr, ResolveError::Http { status: 500 });
+        let mut out = Vec::new();
+        iprev_findings(&run(&r, "192.0.2.10"), None, &mut out);
+        let f = &out[0];
+        assert_eq!(
+            f.title,
+            "Could not check the reverse DNS of 192.0.2.10: the resolver gave no answer"
+        );
+        assert!(
+            f.detail
+                .contains("(10.2.0.192.in-addr.arpa PTR: the resolver answered HTTP 500)"),
+            "{}",
+            f.detail
+        );
+        assert!(!f.detail.contains("receivers") && !f.detail.contains("defer"));
+        assert!(f.fix.starts_with("Check again through another resolver."));
+
+        // SERVFAIL is the DNS's answer: a temperror receivers meet too.
+        let r = FixedResolver::new().answer(REV10, RecordType::Ptr, Rcode::ServFail, vec![]);
+        let i = run(&r, "192.0.2.10");
+        assert_eq!((i.result, i.unanswered()), (IprevResult::TempError, None));
+        assert_eq!(findings(&i), vec!["iprev-temperror"]);
+
+        // A forward lookup the resolver left unanswered beside one that SERVFAILed: the first
+        // might have confirmed the address, so the check is unfinished.
+        let r = FixedResolver::new()
+            .answer(
+                REV10,
+                RecordType::Ptr,
+                Rcode::NoError,
+                vec![ptr(REV10, "sf.example"), ptr(REV10, "down.example")],
+            )
+            .answer("sf.example", RecordType::A, Rcode::ServFail, vec![])
+            .error(
+                "down.example",
+                RecordType::A,
+                ResolveError::Transport("reset".into()),
+            );
+        let i = run(&r, "192.0.2.10");
+        assert_eq!(
+            i.unanswered().map(|l| l.question.name.as_str()),
+            Some("down.example")
+        );
+        // Once a name confirms, nothing is missing.
+        let r = FixedResolver::new()
+            .ptr_and_address("192.0.2.10", "mail.example", "192.0.2.10")
+            .error(
+                "mail.example",
+                RecordType::Soa,
+                ResolveError::Http { status: 502 },
+            );
+        let i = run(&r, "192.0.2.10");
+        assert_eq!((i.result, i.unanswered()), (IprevResult::Pass, None));
     }
 
     #[test]

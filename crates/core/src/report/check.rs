@@ -18,24 +18,39 @@ use crate::identity::helo::{
 };
 use crate::identity::iprev::{check_iprev, Iprev, IprevResult};
 
-/// The overall verdict of a report or a set of reports; it orders as pass < temperror < fail, and
-/// the worst one wins.
+/// The overall verdict of a report or a set of reports; it orders as pass < temperror <
+/// unchecked < fail, and the worst one wins.
+///
+/// `temperror` and `unchecked` both leave the answer open, for different reasons. `temperror` is
+/// what the DNS said (SERVFAIL): receivers asking their own resolvers meet the same failure and
+/// defer the mail. `unchecked` is this check's own failure: the resolver it asks gave no DNS
+/// answer (network, HTTP status, not DNS, timeout; [`Outcome::is_unanswered`]), so nothing is
+/// known about what receivers see. Unchecked ranks above temperror because part of the check was
+/// never made, and the first thing to do is to check again through another resolver; a `fail`
+/// found meanwhile still wins, as it holds whatever the rest would say.
+///
+/// [`Outcome::is_unanswered`]: crate::dns::Outcome::is_unanswered
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
     /// Every result is `pass`.
     Pass,
-    /// Nothing failed, but something could not be evaluated (`temperror`).
+    /// Nothing failed, but the DNS answered with an error (SERVFAIL), so something could not be
+    /// evaluated (`temperror`).
     TempError,
+    /// Nothing failed, but the resolver gave no answer to a question the verdict needs: the
+    /// check could not be made (`unchecked`).
+    Unchecked,
     /// Some result is `fail` or `permerror`.
     Fail,
 }
 
 impl Verdict {
-    /// The verdict word (`pass`, `temperror`, `fail`), as in JSON.
+    /// The verdict word (`pass`, `temperror`, `unchecked`, `fail`), as in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
             Verdict::TempError => "temperror",
+            Verdict::Unchecked => "unchecked",
             Verdict::Fail => "fail",
         }
     }
@@ -62,10 +77,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// Pass, temperror or fail, combining the iprev and EHLO results.
+    /// Pass, temperror, unchecked or fail, combining the iprev and EHLO results. The EHLO check
+    /// is `temperror` only when iprev is, so an unanswered PTR side makes both unchecked.
     pub fn verdict(&self) -> Verdict {
         let iprev = match self.iprev.result {
             IprevResult::Pass => Verdict::Pass,
+            IprevResult::TempError if self.iprev.unanswered().is_some() => Verdict::Unchecked,
             IprevResult::TempError => Verdict::TempError,
             IprevResult::Fail | IprevResult::PermError => Verdict::Fail,
         };
@@ -314,6 +331,40 @@ mod tests {
     }
 
     #[test]
+    fn a_resolver_failure_is_unchecked_and_a_servfail_temperror() {
+        use crate::dns::ResolveError;
+        let down =
+            FixedResolver::new().error(REV, RecordType::Ptr, ResolveError::Http { status: 500 });
+        let r = block_on(check(
+            &down,
+            parse_ip("192.0.2.10").unwrap(),
+            Some("EHLO mail.example.com"),
+        ));
+        assert_eq!(
+            (r.iprev.result, r.helo.as_ref().unwrap().result),
+            (IprevResult::TempError, HeloResult::TempError)
+        );
+        assert_eq!(r.verdict(), Verdict::Unchecked);
+        let h = headline(&r);
+        assert_eq!(h.verdict, Verdict::Unchecked);
+        assert_eq!(
+            h.text,
+            "Could not check 192.0.2.10: the resolver gave no DNS answer, so the check could not finish. Check again through another resolver."
+        );
+        let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+        assert!(ids.contains(&"iprev-unchecked"), "{ids:?}");
+        assert!(!ids.contains(&"iprev-temperror"), "{ids:?}");
+
+        let servfail = FixedResolver::new().answer(REV, RecordType::Ptr, Rcode::ServFail, vec![]);
+        let r = block_on(check(&servfail, parse_ip("192.0.2.10").unwrap(), None));
+        assert_eq!(r.verdict(), Verdict::TempError);
+        assert_eq!(
+            headline(&r).text,
+            "Could not tell: a DNS lookup for 192.0.2.10 failed, so receivers would defer the mail now and retry."
+        );
+    }
+
+    #[test]
     fn verdict_order() {
         assert_eq!(
             Verdict::worst([Verdict::Pass, Verdict::TempError]),
@@ -321,6 +372,14 @@ mod tests {
         );
         assert_eq!(
             Verdict::worst([Verdict::Fail, Verdict::TempError]),
+            Verdict::Fail
+        );
+        assert_eq!(
+            Verdict::worst([Verdict::Unchecked, Verdict::TempError, Verdict::Pass]),
+            Verdict::Unchecked
+        );
+        assert_eq!(
+            Verdict::worst([Verdict::Unchecked, Verdict::Fail]),
             Verdict::Fail
         );
         assert_eq!(Verdict::worst([]), Verdict::Pass);

@@ -19,24 +19,41 @@ pub struct HostReport {
 }
 
 impl HostReport {
-    /// Why no address could be checked, when none could.
+    /// Why no address could be checked, when none could: the name has none, or the resolver gave
+    /// no answer about them (then nothing is known of the name's addresses).
     pub fn problem(&self) -> Option<String> {
         if !self.reports.is_empty() {
             return None;
         }
-        Some(format!(
-            "{} has no address to check: A: {}; AAAA: {}",
-            self.host,
-            self.a.outcome.describe(RecordType::A),
-            self.aaaa.outcome.describe(RecordType::Aaaa)
-        ))
+        let a = self.a.outcome.describe(RecordType::A);
+        let aaaa = self.aaaa.outcome.describe(RecordType::Aaaa);
+        Some(if self.unanswered() {
+            format!(
+                "Could not check {}: the resolver gave no DNS answer about its addresses (A: {a}; AAAA: {aaaa}). Check again through another resolver.",
+                self.host
+            )
+        } else {
+            format!(
+                "{} has no address to check: A: {a}; AAAA: {aaaa}",
+                self.host
+            )
+        })
     }
 
-    /// The worst verdict over all addresses; with no address, `temperror` if a lookup failed
-    /// transiently, else `fail`.
+    /// True when the resolver gave no DNS answer to the A or AAAA question
+    /// ([`Outcome::is_unanswered`](crate::dns::Outcome::is_unanswered)).
+    fn unanswered(&self) -> bool {
+        self.a.outcome.is_unanswered() || self.aaaa.outcome.is_unanswered()
+    }
+
+    /// The worst verdict over all addresses; with no address, `unchecked` if the resolver gave no
+    /// answer to the A or AAAA question, `temperror` if one failed transiently in the DNS
+    /// (SERVFAIL), else `fail`.
     pub fn verdict(&self) -> Verdict {
         if self.reports.is_empty() {
-            return if self.a.outcome.is_temporary() || self.aaaa.outcome.is_temporary() {
+            return if self.unanswered() {
+                Verdict::Unchecked
+            } else if self.a.outcome.is_temporary() || self.aaaa.outcome.is_temporary() {
                 Verdict::TempError
             } else {
                 Verdict::Fail
@@ -154,9 +171,25 @@ mod tests {
             "gone.example has no address to check: A: the name does not exist (NXDOMAIN); AAAA: the name does not exist (NXDOMAIN)"
         );
         let r = FixedResolver::new().answer("sf.example", RecordType::A, Rcode::ServFail, vec![]);
+        let h = block_on(check_host(&r, name("sf.example"), None));
+        assert_eq!(h.verdict(), Verdict::TempError);
+        assert!(h
+            .problem()
+            .unwrap()
+            .starts_with("sf.example has no address to check: A: the resolver answered SERVFAIL"));
+        // The resolver's own failure: nothing is known about the addresses.
+        let r = FixedResolver::new()
+            .answer("down.example", RecordType::A, Rcode::NxDomain, vec![])
+            .error(
+                "down.example",
+                RecordType::Aaaa,
+                crate::dns::ResolveError::Http { status: 503 },
+            );
+        let h = block_on(check_host(&r, name("down.example"), None));
+        assert_eq!(h.verdict(), Verdict::Unchecked);
         assert_eq!(
-            block_on(check_host(&r, name("sf.example"), None)).verdict(),
-            Verdict::TempError
+            h.problem().unwrap(),
+            "Could not check down.example: the resolver gave no DNS answer about its addresses (A: the name does not exist (NXDOMAIN); AAAA: the resolver answered HTTP 503). Check again through another resolver."
         );
     }
 }

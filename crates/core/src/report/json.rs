@@ -19,6 +19,14 @@
 //! per PTR and EHLO name), `mta` (`{"id", "name", "url", "source"}`, when known), the `where-*`
 //! findings among `findings`, and the NS questions among `queries`.
 //!
+//! `verdict` is `pass`, `fail`, `temperror` or `unchecked`. `temperror`: the DNS answered with an
+//! error (SERVFAIL), which receivers would meet too. `unchecked`: the resolver this check asked
+//! gave no DNS answer (connection failed, HTTP error status, a body that is not DNS, no answer in
+//! time; see [`Outcome::is_unanswered`](crate::dns::Outcome::is_unanswered)), so the check could not
+//! be made and says nothing about the server; check again through another resolver. The
+//! `iprev.result` and `helo.result` words stay RFC 8601's `temperror` in both cases; the finding
+//! tells them apart (`iprev-temperror` or `iprev-unchecked`). The CLI exits 3 for either.
+//!
 //! A query's `authority` (the authority section: the zone's SOA in a negative answer) is present
 //! only when not empty. `helo` is present only when an EHLO line was checked. `ip` is the canonical text of the address;
 //! names are lower case without a trailing dot. A query that got no answer has `"error"` instead of
@@ -370,7 +378,12 @@ mod tests {
         use crate::finding::Severity;
         use crate::identity::helo::HeloKind;
         let json = |v: serde_json::Value| v.as_str().unwrap().to_string();
-        for v in [Verdict::Pass, Verdict::TempError, Verdict::Fail] {
+        for v in [
+            Verdict::Pass,
+            Verdict::TempError,
+            Verdict::Unchecked,
+            Verdict::Fail,
+        ] {
             assert_eq!(json(serde_json::to_value(v).unwrap()), v.as_str());
         }
         for s in [

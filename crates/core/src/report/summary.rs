@@ -11,7 +11,8 @@ use crate::identity::iprev::IprevResult;
 pub struct Headline {
     /// The verdict it summarises.
     pub verdict: Verdict,
-    /// "Accepted", "Will be rejected", "Could not tell", …, one sentence naming who.
+    /// "Accepted", "Will be rejected", "Could not tell", "Could not check", …, one sentence naming
+    /// who.
     pub text: String,
 }
 
@@ -29,6 +30,11 @@ pub fn headline(report: &Report) -> Headline {
         ),
         IprevResult::Fail => format!(
             "Will be rejected: the reverse DNS of {ip} does not point back to it, and Gmail refuses such mail (550-5.7.25)."
+        ),
+        // The resolver's own failure says nothing about receivers: the front ends name the
+        // resolver and the ones to try instead.
+        IprevResult::TempError if report.iprev.unanswered().is_some() => format!(
+            "Could not check {ip}: the resolver gave no DNS answer, so the check could not finish. Check again through another resolver."
         ),
         IprevResult::TempError => format!(
             "Could not tell: a DNS lookup for {ip} failed, so receivers would defer the mail now and retry."
