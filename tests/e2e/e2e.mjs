@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
 import { pasteTests } from './paste.mjs';
 import { domainTests } from './domain.mjs';
+import { timingTests } from './timing.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'target/e2e-dist'));
@@ -637,6 +638,7 @@ try {
 
   await pasteTests({ test, withPage, result, wellFormed, eq, assert, newContext, axe, browser, ctx, ORIGIN, DOH, SHOTS, join, permalink });
   await domainTests({ test, withPage, result, eq, assert, newContext, axe, overflow, browser, ctx, ORIGIN, DOH, DOH_500, SHOTS, join, permalink, http500 });
+  await timingTests({ test, withPage, newContext, browser, assert, ORIGIN, DIST });
 
   // axe-core runs in the page; the page's CSP (script-src 'self' + hash) would block the injected
   // inline script, so these contexts bypass CSP. The CSP itself is exercised by every other test.
