@@ -63,8 +63,8 @@ function watchForm() {
 }
 
 // Runs in the page: clicks #run and resolves when #verdict leaves "loading" for a result, with
-// the time from the click and the slow path's requests (Resource Timing, relative to the click).
-function clickToVerdict(slow) {
+// the time from the click and when the click was (performance.now()).
+function clickToVerdict() {
   performance.clearResourceTimings();
   const verdict = () => document.querySelector('#verdict')?.dataset.verdict;
   return new Promise((done, fail) => {
@@ -82,10 +82,7 @@ function clickToVerdict(slow) {
         const t1 = performance.now();
         observer.disconnect();
         clearTimeout(timer);
-        const requests = performance.getEntriesByType('resource')
-          .filter((e) => e.name.startsWith(slow) && e.startTime >= t0)
-          .map((e) => ({ url: e.name, start: e.startTime - t0, end: e.responseEnd - t0 }));
-        done({ ms: t1 - t0, verdict: v, requests });
+        done({ ms: t1 - t0, verdict: v, t0 });
       }
     });
     observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-verdict'], attributeOldValue: true });
@@ -173,12 +170,16 @@ export async function timingTests({ test, withPage, newContext, browser, assert,
         await page.fill('#custom-resolver', SLOW);
         const clicks = [];
         for (let i = 0; i < CLICKS; i++) {
-          const c = await page.evaluate(clickToVerdict, SLOW);
+          const c = await page.evaluate(clickToVerdict);
           assert(c.verdict === 'pass', `verdict ${c.verdict}, expected pass (192.0.2.10, EHLO mail.sendercheck.test)`);
-          clicks.push(c);
-          // Let the run end (where-to-fix asks after the verdict) before the next click.
+          // Let the run end (anything asked after the verdict) before the next click, then read
+          // its DoH requests from Resource Timing, relative to the click.
           await page.waitForSelector('#run:not([disabled])');
           await page.waitForTimeout(3 * SLOW_MS);
+          c.requests = await page.evaluate(({ slow, t0 }) => performance.getEntriesByType('resource')
+            .filter((e) => e.name.startsWith(slow) && e.startTime >= t0)
+            .map((e) => ({ url: e.name, start: e.startTime - t0, end: e.responseEnd - t0 })), { slow: SLOW, t0: c.t0 });
+          clicks.push(c);
         }
         const before = (c) => c.requests.filter((r) => r.end <= c.ms);
         for (const c of clicks) assert(before(c).length > 0, `no DoH request to ${SLOW} before the verdict: ${JSON.stringify(c)}`);
@@ -200,7 +201,7 @@ export async function timingTests({ test, withPage, newContext, browser, assert,
         await page.fill('#custom-resolver', fast);
         const quick = [];
         for (let i = 0; i < CLICKS; i++) {
-          const c = await page.evaluate(clickToVerdict, fast);
+          const c = await page.evaluate(clickToVerdict);
           assert(c.verdict === 'pass', `verdict ${c.verdict} through ${fast}, expected pass`);
           quick.push(c.ms);
           await page.waitForSelector('#run:not([disabled])');
@@ -212,7 +213,7 @@ export async function timingTests({ test, withPage, newContext, browser, assert,
         const byRound = Array.from({ length: r }, (_, i) => q.filter((x) => x.round === i + 1).map((x) => question(x.url)).join(', '));
         say(`first click: ${q.length} DoH questions in ${r} round(s) before the verdict: ${byRound.map((s, i) => `round ${i + 1}: ${s}`).join('; ')}`);
         const after = first.requests.length - q.length;
-        if (after) say(`(and ${after} answered after it: ${first.requests.filter((x) => x.end > first.ms).map((x) => question(x.url)).join(', ')})`);
+        say(after ? `after the verdict, ${after} more: ${first.requests.filter((x) => x.end > first.ms).map((x) => question(x.url)).join(', ')}` : 'nothing asked after the verdict');
       });
     } finally {
       await context.close();
