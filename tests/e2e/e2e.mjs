@@ -25,6 +25,7 @@ import { serve } from './serve.mjs';
 import { pasteTests } from './paste.mjs';
 import { domainTests } from './domain.mjs';
 import { followupTests } from './followup.mjs';
+import { timingTests } from './timing.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = resolve(process.argv[2] ?? join(ROOT, 'target/e2e-dist'));
@@ -721,6 +722,7 @@ try {
   await pasteTests({ test, withPage, result, wellFormed, eq, assert, newContext, axe, browser, ctx, ORIGIN, DOH, SHOTS, join, permalink });
   await domainTests({ test, withPage, result, eq, assert, newContext, axe, overflow, browser, ctx, ORIGIN, DOH, DOH_500, SHOTS, join, permalink, http500 });
   await followupTests({ test, withPage, result, eq, assert, newContext, axe, overflow, browser, ctx, ORIGIN, SHOTS, join, permalink });
+  await timingTests({ test, withPage, newContext, browser, assert, ORIGIN, DIST });
 
   // axe-core runs in the page; the page's CSP (script-src 'self' + hash) would block the injected
   // inline script, so these contexts bypass CSP. The CSP itself is exercised by every other test.
