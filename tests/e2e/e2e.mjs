@@ -228,7 +228,8 @@ async function result(page) {
         cards: cards(s),
         evidence: s.querySelectorAll('details.evidence').length,
       })),
-      loadingCards: document.querySelectorAll('article.card[data-result="loading"]').length,
+      // The identity cards; the worker's panels (a bounce's cause, the sending domain) may still come.
+      loadingCards: document.querySelectorAll('section.address article.card[data-result="loading"]').length,
       queries: [...document.querySelectorAll('#queries li')].map((li) => li.dataset.state),
       problem: document.querySelector('#resolver-problem')?.textContent ?? null,
       label: document.querySelector('#verdict .verdict-label')?.textContent ?? '',
