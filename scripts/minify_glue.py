@@ -11,6 +11,8 @@ The second wasm-opt pass (`-Oz --converge --low-memory-unused --zero-filled-memo
 assumptions that hold for Rust's wasm32 output and that Trunk's `data-wasm-opt` cannot pass: memory
 below 1 KiB is never used (the stack sits below 1 MiB and grows down from there), and memory
 starts zero-filled (the module defines its own). Measured: 1.2 KB gzip less of the first load.
+It also drops the `producers` and `target_features` custom sections, which browsers ignore
+(0.25 KB gzip).
 """
 import base64
 import glob
@@ -48,7 +50,7 @@ for wasm in glob.glob(os.path.join(stage, "*_bg.wasm")):
     before = os.path.getsize(wasm)
     subprocess.run(
         [wasm_opt, wasm, "-Oz", "--converge", "--low-memory-unused", "--zero-filled-memory",
-         "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+         "--strip-producers", "--strip-target-features", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
          "--enable-mutable-globals", "--enable-reference-types", "-o", wasm],
         check=True,
     )

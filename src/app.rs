@@ -138,6 +138,16 @@ pub fn App() -> Html {
         ),
     };
 
+    // The mail server chosen beside the EHLO field (the form remembers it): "Where to fix it"
+    // follows it at once.
+    let onmta = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            if let (Remote::Ready(done), Remote::Ready(_)) = (&state.run, &state.fixes) {
+                check::follow(&state.dispatcher(), done, &state.extra);
+            }
+        })
+    };
     let form = use_check_form(&CheckFormProps {
         reset: form_key,
         initial_target,
@@ -147,6 +157,7 @@ pub fn App() -> Html {
         busy: loading,
         onsubmit,
         onresolver,
+        onmta,
     });
 
     // The header, the footer and the SAV section are static markup in index.html; the app renders

@@ -334,6 +334,7 @@ fn FormUnderTest(props: &FormHost) -> Html {
         busy: false,
         onsubmit: props.submitted.clone(),
         onresolver: Callback::noop(),
+        onmta: Callback::noop(),
     })
 }
 

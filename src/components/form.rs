@@ -6,8 +6,10 @@ use yew::prelude::*;
 use crate::components::with_code;
 use sendercheck_core::Target;
 
+use crate::browser;
 use crate::model::{Preset, ResolverChoice};
 use crate::state::DomainAsk;
+use sendercheck_core::fix::Mta;
 
 /// A validated submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +73,9 @@ pub struct CheckFormProps {
     pub onsubmit: Callback<FormInput>,
     /// The resolver selection changed.
     pub onresolver: Callback<ResolverChoice>,
+    /// The user's mail server changed (remembered as `mta` in local storage, read by "Where to
+    /// fix it").
+    pub onmta: Callback<()>,
 }
 
 const CUSTOM: &str = "custom";
@@ -138,6 +143,17 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
                 _ => return,
             }
             fields.set(f);
+        })
+    };
+    let mta = browser::stored("mta").unwrap_or_default();
+    let on_mta = {
+        let onmta = props.onmta.clone();
+        Callback::from(move |e: Event| {
+            browser::store(
+                "mta",
+                &e.target_unchecked_into::<HtmlSelectElement>().value(),
+            );
+            onmta.emit(());
         })
     };
     let on_select = {
@@ -252,6 +268,13 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
                     placeholder="EHLO mail.example.com"
                     value={fields.helo.clone()} aria-describedby="ehlo-hint" />
                 <p id="ehlo-hint" class="hint">{ "Paste the EHLO line, a \"250 name\" or \"220 name\" line, or just the name (Postfix: smtp_helo_name, Exim: helo_data)." }</p>
+                <label for="mta" class="sub-label">{ "Your mail server (optional)" }</label>
+                <select id="mta" name="mta" onchange={on_mta}>
+                    <option value="" selected={mta.is_empty()}>{ "Not chosen" }</option>
+                    { for Mta::ALL.iter().map(|m| html! {
+                        <option value={m.as_str()} selected={mta == m.as_str()}>{ m.label() }</option>
+                    }) }
+                </select>
             </div>
             <div class="field domain-field">
                 <label for="domain">{ "Sending domain (optional)" }</label>
@@ -267,7 +290,7 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
                 if let Some(err) = &fields.domain_error {
                     <p id="domain-error" class="field-error" role="alert">{ with_code(err) }</p>
                 }
-                <p id="domain-hint" class="hint">{ "The From or MAIL FROM domain (or an address): checks SPF for this server, DMARC, alignment and each provider's requirements. Selectors are the s= of your DKIM-Signature header." }</p>
+                <p id="domain-hint" class="hint">{ "A From or MAIL FROM address, or the domain: SPF for this server, DMARC, alignment, each provider's rules. Selectors: the s= of your DKIM-Signature." }</p>
             </div>
             <div class="field resolver-field">
                 <label for="resolver">{ "DNS-over-HTTPS resolver" }</label>
@@ -293,7 +316,7 @@ pub fn use_check_form(props: &CheckFormProps) -> Html {
             </button>
             <p class="try">
                 <button id="try-known" type="button" class="link" onclick={try_known} disabled={props.busy}>{ "Try it with a known server" }</button>
-                { " Gmail's outbound server 209.85.218.48, as real message headers record it: its PTR names mail-oi0-f48.google.com, that name resolves back to it, and it says that name in EHLO, so the check passes and shows what a result looks like." }
+                { ": Gmail's outbound 209.85.218.48, whose PTR mail-oi0-f48.google.com resolves back to it and is its EHLO name, so it passes." }
             </p>
         </form>
     }

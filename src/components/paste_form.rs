@@ -49,7 +49,7 @@ pub fn paste_form(
     html! {
         <form id="paste-form" class="paste-form" {onsubmit} novalidate=true aria-labelledby="paste-title">
             <h2 id="paste-title" class="section-title">{ "Or paste what your server said" }</h2>
-            <p id="paste-hint" class="hint">{ "A received message's full headers (Gmail: Show original; elsewhere: View source), a Postfix or Exim log line, your main.cf or Exim configuration, or an EHLO line. The sending IP and EHLO name are taken from it and checked; the text stays in your browser." }</p>
+            <p id="paste-hint" class="hint">{ "A bounce, a message's full headers (Gmail: Show original), a Postfix or Exim log line, main.cf or Exim's configuration, or an EHLO line. It stays in your browser." }</p>
             <label for="paste" class="sr-only">{ "Pasted text" }</label>
             <textarea id="paste" name="paste" rows="6" spellcheck="false" autocomplete="off"
                 placeholder="Received: from mail.example.com (mail.example.com [192.0.2.10]) by mx.example.net …"

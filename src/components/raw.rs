@@ -19,31 +19,12 @@ pub struct RawAction {
     pub button: Element,
 }
 
-/// The markup in a `<div class={class}>` that handles its buttons (and `select[data-action]`s).
+/// The markup in a `<div class={class}>` that handles its buttons.
 /// A function rather than a component: see `verdict_box`.
 pub fn raw(class: &'static str, html: String, onaction: Callback<RawAction>) -> Html {
-    let onclick = {
-        let onaction = onaction.clone();
-        Callback::from(move |e: MouseEvent| on_click(&e, &onaction))
-    };
-    // A `select[data-action]` reports its new value as the action's value.
-    let onchange = Callback::from(move |e: Event| {
-        let Some(select) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        else {
-            return;
-        };
-        if let Some(action) = select.get_attribute("data-action") {
-            onaction.emit(RawAction {
-                action,
-                value: select.value(),
-                button: select.into(),
-            });
-        }
-    });
+    let onclick = Callback::from(move |e: MouseEvent| on_click(&e, &onaction));
     html! {
-        <div class={class} {onclick} {onchange}>
+        <div class={class} {onclick}>
             { Html::from_html_unchecked(html.into()) }
         </div>
     }

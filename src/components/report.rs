@@ -136,37 +136,28 @@ fn domain_panel(state: &State) -> String {
     }
 }
 
-/// The buttons of the results: share, export, ask the blocklists (with a Spamhaus key), and the
-/// mail server chosen for "Where to fix it". A button says what is happening.
+/// The buttons of the results: share, export, ask the blocklists (with a Spamhaus key). A button
+/// says what is happening.
 fn act(state: &StateHandle, done: &Rc<Finished>, a: RawAction) {
     let dispatcher = state.dispatcher();
-    match a.action.as_str() {
-        "mta" => {
-            browser::store("mta", &a.value);
-            check::follow(&dispatcher, done, &state.extra);
-            return;
-        }
-        "blocklists" => {
-            let key = match a.value.as_str() {
-                "key" => {
-                    let key = a
-                        .button
-                        .closest(".dqs")
-                        .ok()
-                        .flatten()
-                        .and_then(|d| d.query_selector("input").ok().flatten())
-                        .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
-                        .map(|i| i.value().trim().to_string())
-                        .unwrap_or_default();
-                    browser::store("spamhaus-key", &key);
-                    key
-                }
-                _ => browser::stored("spamhaus-key").unwrap_or_default(),
-            };
-            check::blocklists(&dispatcher, done, &state.extra, key);
-            return;
-        }
-        _ => {}
+    if a.action == "blocklists" {
+        let key = if a.value == "key" {
+            let key = a
+                .button
+                .closest(".dqs")
+                .ok()
+                .flatten()
+                .and_then(|d| d.query_selector("input").ok().flatten())
+                .and_then(|i| i.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|i| i.value().trim().to_string())
+                .unwrap_or_default();
+            browser::store("spamhaus-key", &key);
+            key
+        } else {
+            browser::stored("spamhaus-key").unwrap_or_default()
+        };
+        check::blocklists(&dispatcher, done, &state.extra, key);
+        return;
     }
     let Ok(button) = a.button.dyn_into::<HtmlElement>() else {
         return;

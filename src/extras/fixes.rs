@@ -5,13 +5,13 @@
 //! Data attributes for tests and scripts: the section's `data-mta` (the MTA the advice is for, or
 //! empty); `data-zone` (`reverse` or `forward`) and `data-operator` (the operator's id, empty when
 //! not recognised) on each zone's row, `data-name` on forward ones; `data-mta` on the fix blocks of
-//! `where-mta` and `where-sav`. The MTA selector is a `select[data-action="mta"]`: the page
-//! remembers the choice and asks again.
+//! `where-mta` and `where-sav`. The mail server is chosen beside the EHLO field (`select#mta`); the
+//! page remembers the choice and asks again.
 
 use std::fmt::Write;
 
 use sendercheck_core::finding::{Finding, FindingId};
-use sendercheck_core::fix::{Mta, MtaChoice, MtaSource, Place, WhereToFix};
+use sendercheck_core::fix::{MtaChoice, MtaSource, Place, WhereToFix};
 
 use crate::render::{breakable, esc, finding, with_code};
 use crate::state::FindingData;
@@ -49,33 +49,19 @@ fn zone_row(out: &mut String, kind: &str, p: &Place) {
     );
 }
 
-/// The MTA selector: the choice (or the guess) selected.
-fn selector(mta: Option<MtaChoice>) -> String {
-    let chosen = mta.map(|m| m.mta);
-    let mut out = String::from("<p class=\"mta-pick\"><label for=\"mta\">Your mail server</label> <select id=\"mta\" data-action=\"mta\"><option value=\"\">Not chosen</option>");
-    for m in Mta::ALL {
-        let _ = write!(
-            out,
-            "<option value=\"{}\"{}>{}</option>",
-            m.as_str(),
-            if chosen == Some(*m) { " selected" } else { "" },
-            esc(m.info().name())
-        );
+/// Which mail server the advice is for: chosen beside the EHLO field, or guessed from a paste.
+fn advice_for(mta: Option<MtaChoice>) -> String {
+    match mta {
+        Some(MtaChoice { mta, source }) => format!(
+            "<p class=\"mta-pick\">Settings for {} ({}).</p>",
+            esc(mta.label()),
+            match source {
+                MtaSource::Guessed => "guessed from the paste; choose yours beside the EHLO field",
+                MtaSource::Given => "chosen beside the EHLO field",
+            }
+        ),
+        None => "<p class=\"mta-pick hint\">Choose your mail server beside the EHLO field for its exact settings.</p>".into(),
     }
-    out.push_str("</select>");
-    if let Some(MtaChoice {
-        mta,
-        source: MtaSource::Guessed,
-    }) = mta
-    {
-        let _ = write!(
-            out,
-            " <span class=\"hint\">guessed from the paste: {}</span>",
-            esc(mta.info().name())
-        );
-    }
-    out.push_str("</p>");
-    out
 }
 
 fn findings_html(findings: &[Finding], mta: Option<MtaChoice>) -> String {
@@ -110,7 +96,7 @@ pub fn section(
     let mut out = format!(
         "<section id=\"where\" class=\"where\" data-mta=\"{}\" aria-labelledby=\"where-title\"><h2 id=\"where-title\" class=\"section-title\">Where to fix it</h2>{}",
         mta.map_or("", |m| m.mta.as_str()),
-        selector(mta)
+        advice_for(mta)
     );
     for (w, ip) in places.iter().zip(ips) {
         let _ = write!(

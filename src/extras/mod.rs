@@ -753,7 +753,7 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             "<section id=\"where\" class=\"where\" data-mta=\"postfix\"",
             "data-zone=\"reverse\" data-operator=\"digitalocean\"",
             "data-finding=\"where-reverse-zone\"",
-            "<option value=\"postfix\" selected>",
+            "Settings for Postfix (chosen beside the EHLO field)",
         ] {
             assert!(f.fixes.contains(part), "{part}:\n{}", f.fixes);
         }

@@ -22,7 +22,8 @@ export async function followupTests(h) {
       zones: [...w.querySelectorAll('[data-zone]')].map((z) => `${z.dataset.zone}:${z.dataset.operator}`),
       findings: [...w.querySelectorAll('[data-finding]')].map((f) => f.dataset.finding),
       fixMta: [...w.querySelectorAll('div[data-mta]')].map((d) => d.dataset.mta),
-      selected: w.querySelector('select#mta')?.value ?? null,
+      // The selector sits beside the EHLO field (the mail server that says EHLO is the one to fix).
+      selected: document.querySelector('#ehlo')?.closest('.field')?.querySelector('select#mta')?.value ?? null,
     };
   });
 
@@ -46,6 +47,7 @@ export async function followupTests(h) {
         await page.goto(NO_PTR);
         await result(page);
         await page.waitForSelector('#where[data-mta="exim"]');
+        eq((await where(page)).selected, 'exim', 'the selector shows the remembered choice');
         // The export says where to fix it, from the same answers.
         const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
         const chunks = [];

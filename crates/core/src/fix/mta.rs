@@ -10,7 +10,7 @@ use super::data::{parse, Entry};
 use crate::paste::{Extracted, Format, HopRole};
 
 macro_rules! mtas {
-    ($( $(#[$doc:meta])* $variant:ident = $id:literal, )*) => {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, $label:literal, )*) => {
         /// A mail server the advice knows; its id is the `--mta` value and the `[id]` of
         /// `data/mta.txt`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,51 +27,57 @@ macro_rules! mtas {
             pub fn as_str(self) -> &'static str {
                 match self { $(Mta::$variant => $id,)* }
             }
+
+            /// Its name for people, as the data file's `name` (a test keeps them equal): here so
+            /// that the page's selector needs no data.
+            pub fn label(self) -> &'static str {
+                match self { $(Mta::$variant => $label,)* }
+            }
         }
     };
 }
 
 mtas! {
     /// Postfix.
-    Postfix = "postfix",
+    Postfix = "postfix", "Postfix",
     /// Exim.
-    Exim = "exim",
+    Exim = "exim", "Exim",
     /// Sendmail.
-    Sendmail = "sendmail",
+    Sendmail = "sendmail", "Sendmail",
     /// OpenSMTPD.
-    OpenSmtpd = "opensmtpd",
+    OpenSmtpd = "opensmtpd", "OpenSMTPD",
     /// Microsoft Exchange Server.
-    Exchange = "exchange",
+    Exchange = "exchange", "Microsoft Exchange Server",
     /// Haraka.
-    Haraka = "haraka",
+    Haraka = "haraka", "Haraka",
     /// Stalwart Mail Server.
-    Stalwart = "stalwart",
+    Stalwart = "stalwart", "Stalwart Mail Server",
     /// Maddy.
-    Maddy = "maddy",
+    Maddy = "maddy", "Maddy",
     /// mailcow: dockerized (Postfix).
-    Mailcow = "mailcow",
+    Mailcow = "mailcow", "mailcow",
     /// Mail-in-a-Box (Postfix).
-    MailInABox = "mail-in-a-box",
+    MailInABox = "mail-in-a-box", "Mail-in-a-Box",
     /// iRedMail (Postfix).
-    IRedMail = "iredmail",
+    IRedMail = "iredmail", "iRedMail",
     /// Zimbra Collaboration (Postfix).
-    Zimbra = "zimbra",
+    Zimbra = "zimbra", "Zimbra",
     /// Mailu (Postfix).
-    Mailu = "mailu",
+    Mailu = "mailu", "Mailu",
     /// Modoboa (Postfix).
-    Modoboa = "modoboa",
+    Modoboa = "modoboa", "Modoboa",
     /// docker-mailserver (Postfix).
-    DockerMailserver = "docker-mailserver",
+    DockerMailserver = "docker-mailserver", "docker-mailserver",
     /// cPanel & WHM (Exim).
-    Cpanel = "cpanel",
+    Cpanel = "cpanel", "cPanel & WHM",
     /// Plesk.
-    Plesk = "plesk",
+    Plesk = "plesk", "Plesk",
     /// qmail.
-    Qmail = "qmail",
+    Qmail = "qmail", "qmail",
     /// KumoMTA.
-    KumoMta = "kumomta",
+    KumoMta = "kumomta", "KumoMTA",
     /// SparkPost Momentum.
-    Momentum = "momentum",
+    Momentum = "momentum", "SparkPost Momentum",
 }
 
 crate::serialize_as_str!(Mta);
@@ -385,5 +391,12 @@ mod tests {
         assert!(choice.why().starts_with("The paste looks like Postfix's"));
         let choice = MtaChoice::given_or_guessed(Some(Mta::Haraka), Some(&x)).unwrap();
         assert_eq!((choice.mta, choice.source), (Mta::Haraka, MtaSource::Given));
+    }
+
+    #[test]
+    fn labels_are_the_data_names() {
+        for m in Mta::ALL {
+            assert_eq!(m.label(), m.info().name(), "{}", m.as_str());
+        }
     }
 }
