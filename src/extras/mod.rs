@@ -22,7 +22,9 @@ pub mod worker;
 
 use serde::Serialize;
 
-use sendercheck_core::blocklist::{check_blocklists, with_spamhaus_key, Blocklist, Listing};
+use sendercheck_core::blocklist::{
+    check_blocklists, listings_json, with_spamhaus_key, Blocklist, Listing,
+};
 use sendercheck_core::bounce::FollowUpOptions;
 use sendercheck_core::dns::Resolver;
 use sendercheck_core::domain::check::{check_domain, DomainReport};
@@ -31,7 +33,8 @@ use sendercheck_core::paste::{
     self, check_paste_with, paste_findings, Extracted, Format, PasteReport,
 };
 use sendercheck_core::report::{
-    check_target, domain_json, domain_markdown, report_json_with, Checked, Target,
+    blocklists_markdown, check_target, domain_json, domain_json_with, domain_markdown,
+    report_json_with, Checked, Target,
 };
 use sendercheck_doh::replay::{Recorder, Recording, Replay, Resume};
 use sendercheck_doh::DohClient;
@@ -350,13 +353,20 @@ impl Run<'_> {
     pub async fn json(&self, elapsed_ms: u64) -> Result<String, String> {
         let replay = Replay::new(self.recordings()?);
         let value = match self.paste_report(&replay, true).await? {
-            Some(p) => match self.fixed {
-                true => {
-                    let place = where_to_fix_paste(&replay, &p, self.mta()).await;
-                    paste::paste_json_with(&p, &place, elapsed_ms)
+            Some(p) => {
+                let mut json = match self.fixed {
+                    true => {
+                        let place = where_to_fix_paste(&replay, &p, self.mta()).await;
+                        paste::paste_json_with(&p, &place, elapsed_ms)
+                    }
+                    false => paste::paste_json(&p, elapsed_ms),
+                };
+                if let (Some(_), Some(c)) = (self.lists, &p.checked) {
+                    let listings = self.listings(&replay, c, &self.lists()?).await;
+                    json["blocklists"] = listings_json(&listings);
                 }
-                false => paste::paste_json(&p, elapsed_ms),
-            },
+                json
+            }
             None => {
                 let checked = self.replay().await?;
                 let places = self.places(&replay, &checked).await;
@@ -364,23 +374,31 @@ impl Run<'_> {
                     Some(_) => Some(self.listings(&replay, &checked, &self.lists()?).await),
                     None => None,
                 };
-                match (self.domain_report(&checked).await?, &checked) {
-                    (Some(d), Checked::Ip(r)) => domain_json(&d, Some(r), elapsed_ms),
-                    (Some(d), Checked::Host(_)) => {
-                        let mut json = checked.json(elapsed_ms);
-                        let alone = domain_json(&d, None, elapsed_ms);
-                        for key in ["domain", "requirements"] {
-                            json[key] = alone[key].clone();
+                let domain = self.domain_report(&checked).await?;
+                match (domain, &checked) {
+                    (Some(d), Checked::Ip(r)) => domain_json_with(
+                        &d,
+                        Some(r),
+                        places.first(),
+                        listings.as_deref(),
+                        elapsed_ms,
+                    ),
+                    (None, Checked::Ip(r)) => {
+                        report_json_with(r, places.first(), listings.as_deref(), elapsed_ms)
+                    }
+                    (d, Checked::Host(_)) => {
+                        let mta = self.mta().map(MtaChoice::from);
+                        let mut json = checked.json_with(&places, mta, elapsed_ms);
+                        if let Some(d) = d {
+                            let alone = domain_json(&d, None, elapsed_ms);
+                            for key in ["domain", "requirements"] {
+                                json[key] = alone[key].clone();
+                            }
+                        }
+                        if let Some(l) = &listings {
+                            json["blocklists"] = listings_json(l);
                         }
                         json
-                    }
-                    (None, Checked::Ip(r)) => match (places.first(), &listings) {
-                        (Some(w), l) => report_json_with(r, w, l.as_deref(), elapsed_ms),
-                        (None, _) => checked.json(elapsed_ms),
-                    },
-                    (None, Checked::Host(_)) => {
-                        let mta = self.mta().map(MtaChoice::from);
-                        checked.json_with(&places, mta, elapsed_ms)
                     }
                 }
             }
@@ -404,9 +422,14 @@ impl Run<'_> {
                     .as_ref()
                     .map(|c| c.markdown_with(resolver, &places));
                 let domain = p.domain.as_ref().map(domain_markdown);
+                let lists = match &p.checked {
+                    Some(c) => self.lists_markdown(&replay, c).await?,
+                    None => String::new(),
+                };
                 sendercheck_core::report::paste_markdown(&p.extracted, &p.findings)
                     + &checked.unwrap_or_default()
                     + &domain.unwrap_or_default()
+                    + &lists
             }
             None => {
                 let checked = self.replay().await?;
@@ -414,7 +437,16 @@ impl Run<'_> {
                 let domain = self.domain_report(&checked).await?;
                 checked.markdown_with(resolver, &places)
                     + &domain.map(|d| domain_markdown(&d)).unwrap_or_default()
+                    + &self.lists_markdown(&replay, &checked).await?
             }
+        })
+    }
+
+    /// The blocklists' section of the Markdown export, when the page asked them.
+    async fn lists_markdown(&self, replay: &Replay, checked: &Checked) -> Result<String, String> {
+        Ok(match self.lists {
+            Some(_) => blocklists_markdown(&self.listings(replay, checked, &self.lists()?).await),
+            None => String::new(),
         })
     }
 }
@@ -685,6 +717,50 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             "{md}"
         );
 
+        // A failing address with the domain, where to fix it and the blocklists, as the page
+        // runs them one after the other: the JSON export carries all three, with the findings of
+        // each and the worst verdict.
+        let failing = "198.51.100.20";
+        let recording = page_run(&doh, failing, Some(helo)).await;
+        let domain_recording = check_domain_live(&ask, failing, helo, &doh).await.unwrap();
+        let run = Run {
+            target: failing,
+            helo,
+            recording: &recording,
+            paste: None,
+            domain: Some((ask, &domain_recording)),
+            ..Default::default()
+        };
+        let f = run.follow_up(&doh).await.unwrap();
+        let run = Run {
+            extra: &f.recording,
+            lists: Some(""),
+            ..run
+        };
+        let lists = run.blocklists(&doh).await.unwrap();
+        let extra = format!("{}{}", f.recording, lists.recording);
+        let run = Run {
+            extra: &extra,
+            fixed: true,
+            ..run
+        };
+        let json: Value = serde_json::from_str(&run.json(1).await.unwrap()).unwrap();
+        assert_eq!(json["verdict"], "fail");
+        assert_eq!(json["iprev"]["result"], "permerror");
+        assert_eq!(json["reverse_zone"]["operator"]["id"], "digitalocean");
+        assert_eq!(json["domain"]["dmarc"]["policy"], "reject");
+        assert!(json["blocklists"].as_array().unwrap().len() >= 8, "{json}");
+        let ids: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .collect();
+        for id in ["where-reverse-zone", "spf-fail"] {
+            assert!(ids.contains(&id), "{id} not in {ids:?}");
+        }
+        assert!(ids.iter().any(|i| i.starts_with("blocklist")), "{ids:?}");
+
         // A host name: no address, so no SPF; the rest is checked.
         let host_recording = check_domain_live(&ask, "mail.sendercheck.test", "", &doh)
             .await
@@ -846,5 +922,33 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
             keyed.html
         );
         assert!(!keyed.html.contains("abcdefghijklmnopqrstuvwxyz"));
+
+        // The exports after "Check blocklists" carry the lists, from the recorded answers (the
+        // run passed, so nothing says where to fix it), and never the key.
+        let extra = format!("{}{}", f.recording, keyed.recording);
+        let exported = Run {
+            extra: &extra,
+            ..with_key
+        };
+        let json: Value = serde_json::from_str(&exported.json(1).await.unwrap()).unwrap();
+        let rows = json["blocklists"]
+            .as_array()
+            .expect("blocklists in the JSON");
+        assert!(rows.len() >= 8, "{json}");
+        assert_eq!(rows[0]["ip"], "192.0.2.10");
+        assert!(rows.iter().all(|r| r["result"] == "unknown"), "{json}");
+        assert_eq!(
+            json["verdict"], "temperror",
+            "the lists that could not be asked"
+        );
+        let md = exported.markdown(&doh).await.unwrap();
+        assert!(md.contains("## Blocklists (temperror)"), "{md}");
+        assert!(
+            md.contains("| 192.0.2.10 | Spamhaus ZEN (Data Query Service) | unknown |"),
+            "{md}"
+        );
+        for text in [json.to_string(), md] {
+            assert!(!text.contains("abcdefghijklmnopqrstuvwxyz"));
+        }
     }
 }

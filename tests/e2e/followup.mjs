@@ -78,6 +78,19 @@ export async function followupTests(h) {
       await page.waitForSelector('#blocklists tr[data-list="<key>.zen.dq.spamhaus.net"]');
       const html = await page.evaluate(() => document.body.innerHTML);
       assert(!html.includes(KEY), 'the key is shown nowhere in the page');
+      // Both exports carry the lists' answers, from the recorded ones, and never the key.
+      const exported = async (button) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+        const chunks = [];
+        for await (const c of await download.createReadStream()) chunks.push(c);
+        return Buffer.concat(chunks).toString('utf8');
+      };
+      const json = await exported('#export-json');
+      const lists = JSON.parse(json).blocklists ?? [];
+      assert(lists.length >= 8 && lists.every((l) => l.ip === '192.0.2.10' && l.result === 'unknown'), `JSON blocklists: ${json.slice(0, 400)}`);
+      const md = await exported('#export-markdown');
+      assert(md.includes('## Blocklists'), `Markdown: ${md.slice(-600)}`);
+      assert(!json.includes(KEY) && !md.includes(KEY), 'the key is in no export');
     });
   });
 

@@ -275,6 +275,39 @@ fn ip_with_a_domain_adds_the_section() {
         run.stdout
     );
     assert!(run.stdout.contains("Providers' requirements:"));
+
+    // With where to fix it and the blocklists: one run, every section. 198.51.100.20 has no PTR
+    // and DigitalOcean's reverse zone; the testbed refuses the public lists' zones (unknown).
+    let args = [
+        "ip",
+        "198.51.100.20",
+        "--domain",
+        "pass.dom.sendercheck.test",
+        "--blocklists",
+        "--mta",
+        "exim",
+    ];
+    let run = sendercheck(&[&args[..], &["--json"]].concat(), t, None);
+    let j = run.json();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(j["reverse_zone"]["operator"]["id"], "digitalocean");
+    assert_eq!(j["mta"]["id"], "exim");
+    assert_eq!(j["domain"]["spf"]["result"], "fail");
+    let lists = j["blocklists"].as_array().expect("blocklists");
+    assert!(lists.len() >= 8 && lists.iter().all(|l| l["result"] == "unknown"));
+    let all = ids(&j);
+    for id in ["where-reverse-zone", "spf-fail"] {
+        assert!(all.contains(&id.to_string()), "{id}: {all:?}");
+    }
+    let run = sendercheck(&args, t, None);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for part in [
+        "DigitalOcean",
+        "Spamhaus ZEN",
+        "sending domain pass.dom.sendercheck.test",
+    ] {
+        assert!(run.stdout.contains(part), "{part}:\n{}", run.stdout);
+    }
 }
 
 #[test]

@@ -8,8 +8,9 @@ use futures::future::{join, OptionFuture};
 use futures::stream::{FuturesUnordered, StreamExt};
 use sendercheck_core::blocklist::{self, check_blocklists, Blocklist, Listing};
 use sendercheck_core::dns::Cached;
+use sendercheck_core::domain::check::check_domain;
 use sendercheck_core::fix::{where_to_fix, MtaChoice, WhereToFix};
-use sendercheck_core::report::report_json_with;
+use sendercheck_core::report::{domain_json_with, report_json_with};
 use sendercheck_core::{check, parse_ip, Report, Resolver, Verdict};
 use tokio::io::AsyncBufReadExt;
 
@@ -28,13 +29,7 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
     }
     let ip = parse_ip(address).map_err(|e| BadInput(e.to_string()))?;
     if let Some(domain) = &opts.domain {
-        let args = super::domain::Args {
-            domain,
-            ip: Some(address),
-            helo: opts.helo.as_deref(),
-            extra: &opts.domain_opts,
-        };
-        return super::domain::run(&args, &opts.common, style).await;
+        return with_domain(ip, domain, opts, style).await;
     }
     let lists = blocklists(opts)?;
     let doh = client(&opts.common)?;
@@ -52,7 +47,7 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         writeln!(
             out,
             "{}",
-            report_json_with(report, place, listings.as_deref(), ms)
+            report_json_with(report, Some(place), listings.as_deref(), ms)
         )?;
     } else {
         let text = match listings {
@@ -64,6 +59,44 @@ pub async fn run(address: &str, opts: &Options, style: Style) -> anyhow::Result<
         write!(out, "{text}")?;
     }
     Ok(checked.verdict())
+}
+
+/// `ip IP --domain DOMAIN`: the identity check with where to fix it (and the blocklists when
+/// asked), beside the sending domain's checks, which the identity's result feeds; the worse
+/// verdict of the two.
+async fn with_domain(
+    ip: std::net::IpAddr,
+    domain: &str,
+    opts: &Options,
+    style: Style,
+) -> anyhow::Result<Verdict> {
+    let input = super::domain::input(domain, Some(ip), opts.helo.as_deref(), &opts.domain_opts)?;
+    let lists = blocklists(opts)?;
+    let doh = client(&opts.common)?;
+    let mta = opts.common.mta.map(Into::into);
+    let identity = checks(&doh, ip, opts, lists.as_deref(), mta, true);
+    let ((checked, mut domain), ms) = timed(join(identity, check_domain(&doh, &input))).await;
+    domain.judge_report(&checked.report);
+    let mut out = std::io::stdout().lock();
+    if opts.common.json {
+        let json = domain_json_with(
+            &domain,
+            Some(&checked.report),
+            checked.place.as_ref(),
+            checked.listings.as_deref(),
+            ms,
+        );
+        writeln!(out, "{json}")?;
+    } else {
+        let resolver = doh.endpoint().as_str();
+        let (report, place) = (&checked.report, checked.place.as_ref());
+        let text = match &checked.listings {
+            Some(l) => output::report_with_blocklists(report, place, l, ms, resolver, style),
+            None => output::report(report, place, ms, resolver, style),
+        };
+        write!(out, "{text}\n{}", output::domain(&domain, style))?;
+    }
+    Ok(checked.verdict().max(domain.verdict()))
 }
 
 /// The lists to ask, when `--blocklists` (or a list option) was given.
@@ -229,7 +262,7 @@ async fn batch(opts: &Options, style: Style) -> anyhow::Result<Verdict> {
                     let (c, ms) = timed(checks(resolver, ip, opts, lists, mta, json)).await;
                     let line = match (&c.place, &c.listings) {
                         (Some(place), l) => {
-                            report_json_with(&c.report, place, l.as_deref(), ms).to_string()
+                            report_json_with(&c.report, Some(place), l.as_deref(), ms).to_string()
                         }
                         (None, Some(l)) => {
                             output::verdict_line_with_blocklists(&c.report, l, style)

@@ -2,13 +2,13 @@
 //! `sendercheck ip --blocklists --json` and a bounce paste.
 //!
 //! ```json
-//! [{"zone": "zen.spamhaus.org", "name": "Spamhaus ZEN", "result": "listed",
+//! [{"ip": "192.0.2.10", "zone": "zen.spamhaus.org", "name": "Spamhaus ZEN", "result": "listed",
 //!   "codes": ["127.0.0.2"], "kind": "listed", "meaning": "Spamhaus Block List: …",
 //!   "reason": "the list's TXT record", "delist_url": "https://check.spamhaus.org/",
 //!   "test_point": "listed"}]
 //! ```
 //!
-//! `result` is `listed`, `not-listed` or `unknown`; `kind` (`listed`, `policy`, `network`,
+//! `ip` is the address asked about; `result` is `listed`, `not-listed` or `unknown`; `kind` (`listed`, `policy`, `network`,
 //! `neutral`, `good`) is `null` without codes; `reason` is the TXT reason of a listing, or why an
 //! `unknown` list could not be trusted; `test_point` (`listed`, `not-listed`, `error`,
 //! `no-answer`) is how the list answered `2.0.0.127.<zone>`. A Spamhaus DQS key is written `<key>`.
@@ -25,6 +25,7 @@ use crate::report::Verdict;
 
 #[derive(Serialize)]
 pub(crate) struct ListingJson<'a> {
+    ip: IpAddr,
     zone: &'a str,
     name: &'a str,
     result: ListResult,
@@ -39,6 +40,7 @@ pub(crate) struct ListingJson<'a> {
 impl<'a> ListingJson<'a> {
     pub(crate) fn new(l: &'a Listing) -> Self {
         ListingJson {
+            ip: canonical(l.ip),
             zone: &l.list.shown,
             name: &l.list.name,
             result: l.result,

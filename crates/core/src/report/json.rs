@@ -283,25 +283,41 @@ pub fn report_json(report: &Report, elapsed_ms: u64) -> serde_json::Value {
     value(ReportJson::new(report, elapsed_ms))
 }
 
-/// The report with where to fix it (see the module docs for the added fields).
+/// The report with where to fix it when `place` is known (see the module docs for the added
+/// fields).
 ///
 /// With `--blocklists`, `listings` adds the lists' answers (`blocklists`), their findings, and
 /// the worse of the two verdicts.
 pub fn report_json_with(
     report: &Report,
-    place: &WhereToFix,
+    place: Option<&WhereToFix>,
     listings: Option<&[Listing]>,
     elapsed_ms: u64,
 ) -> serde_json::Value {
-    let mut json = ReportJson::new(report, elapsed_ms).with_where(place);
-    if let Some(listings) = listings {
-        let mut findings = json.findings.into_owned();
-        findings.extend(crate::blocklist::findings(listings));
-        json.findings = Cow::Owned(most_severe_first(findings));
-        json.verdict = Verdict::worst([json.verdict, crate::blocklist::verdict(listings)]);
-        json.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+    value(ReportJson::with(report, place, listings, elapsed_ms))
+}
+
+impl<'a> ReportJson<'a> {
+    /// See [`report_json_with`].
+    fn with(
+        report: &'a Report,
+        place: Option<&'a WhereToFix>,
+        listings: Option<&'a [Listing]>,
+        elapsed_ms: u64,
+    ) -> Self {
+        let mut json = ReportJson::new(report, elapsed_ms);
+        if let Some(place) = place {
+            json = json.with_where(place);
+        }
+        if let Some(listings) = listings {
+            let mut findings = json.findings.into_owned();
+            findings.extend(crate::blocklist::findings(listings));
+            json.findings = Cow::Owned(most_severe_first(findings));
+            json.verdict = Verdict::worst([json.verdict, crate::blocklist::verdict(listings)]);
+            json.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+        }
+        json
     }
-    value(json)
 }
 
 /// A host check with where to fix each address, `places` in the order of `report.reports`.
@@ -339,12 +355,24 @@ struct DomainRunJson<'a> {
 /// identity check of the sending address (`sendercheck ip --domain`), the fields of
 /// [`report_json`] too, the findings and queries of both, and the worse verdict.
 pub fn domain_json(domain: &DomainReport, identity: Option<&Report>, elapsed_ms: u64) -> Value {
+    domain_json_with(domain, identity, None, None, elapsed_ms)
+}
+
+/// [`domain_json`] with the identity check's where to fix it and blocklists, as
+/// [`report_json_with`] adds them (the page's export after all three).
+pub fn domain_json_with(
+    domain: &DomainReport,
+    identity: Option<&Report>,
+    place: Option<&WhereToFix>,
+    listings: Option<&[Listing]>,
+    elapsed_ms: u64,
+) -> Value {
     let queries = domain.exchanges().into_iter().map(QueryJson::from);
     let base = match identity {
         Some(report) => {
-            let mut json = ReportJson::new(report, elapsed_ms);
+            let mut json = ReportJson::with(report, place, listings, elapsed_ms);
             json.verdict = json.verdict.max(domain.verdict());
-            let mut findings = report.findings.clone();
+            let mut findings = json.findings.into_owned();
             findings.extend(domain.findings.iter().cloned());
             json.findings = Cow::Owned(most_severe_first(findings));
             json.queries.extend(queries);
@@ -492,7 +520,7 @@ mod tests {
         let ip = parse_ip("192.0.2.20").unwrap();
         let report = block_on(check(&r, ip, Some("EHLO localhost")));
         let place = block_on(where_to_fix(&r, &report, Some(Mta::Postfix.into())));
-        let j = report_json_with(&report, &place, None, 3);
+        let j = report_json_with(&report, Some(&place), None, 3);
         assert_eq!(
             j["reverse_zone"],
             serde_json::json!({

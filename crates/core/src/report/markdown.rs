@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::check::Report;
 use super::summary::headline;
+use crate::blocklist::{ListResult, Listing};
 use crate::dns::{Exchange, RecordType};
 use crate::domain::check::DomainReport;
 use crate::finding::{most_severe_first, Finding};
@@ -195,6 +196,43 @@ pub fn domain_markdown(d: &DomainReport) -> String {
         }
     }
     write_findings(&mut md, &d.findings);
+    md.push('\n');
+    md
+}
+
+/// The blocklists' answers as Markdown: a table with a row per address and list (result, the
+/// decoded codes or why the list could not be trusted, the delisting page), then the findings.
+/// A Spamhaus DQS key never appears: rows name the list, not the zone asked.
+pub fn blocklists_markdown(listings: &[Listing]) -> String {
+    let mut md = format!(
+        "## Blocklists ({})\n\n| Address | List | Result | Why | Delisting |\n|---|---|---|---|---|\n",
+        crate::blocklist::verdict(listings).as_str()
+    );
+    for l in listings {
+        let why = match l.result {
+            ListResult::Listed => {
+                let codes: Vec<String> = l
+                    .decoded
+                    .iter()
+                    .map(|c| format!("{} {}", c.name, c.answer).trim().to_string())
+                    .collect();
+                let reason = l.reason.as_deref().map(|r| format!(" ({r})"));
+                codes.join(", ") + &reason.unwrap_or_default()
+            }
+            ListResult::NotListed => l.meaning.clone(),
+            ListResult::Unknown => l.reason.clone().unwrap_or_default(),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            l.ip,
+            l.list.name,
+            l.result.as_str(),
+            why.replace('|', "\\|"),
+            l.delist_url().unwrap_or_default()
+        );
+    }
+    write_findings(&mut md, &crate::blocklist::findings(listings));
     md.push('\n');
     md
 }

@@ -11,7 +11,11 @@ mod target;
 
 pub use check::{check, Report, Verdict};
 pub use host::{check_host, HostReport};
-pub use json::{domain_json, host_json, host_json_with, report_json, report_json_with};
-pub use markdown::{domain_markdown, paste_markdown, report_markdown, report_markdown_with};
+pub use json::{
+    domain_json, domain_json_with, host_json, host_json_with, report_json, report_json_with,
+};
+pub use markdown::{
+    blocklists_markdown, domain_markdown, paste_markdown, report_markdown, report_markdown_with,
+};
 pub use summary::{headline, Headline};
 pub use target::{check_target, Checked, Target};

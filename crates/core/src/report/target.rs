@@ -159,7 +159,7 @@ impl Checked {
         elapsed_ms: u64,
     ) -> serde_json::Value {
         match (self, places.first()) {
-            (Checked::Ip(r), Some(w)) => report_json_with(r, w, None, elapsed_ms),
+            (Checked::Ip(r), Some(w)) => report_json_with(r, Some(w), None, elapsed_ms),
             (Checked::Ip(r), None) => report_json(r, elapsed_ms),
             (Checked::Host(h), _) => host_json_with(h, places, mta, elapsed_ms),
         }
