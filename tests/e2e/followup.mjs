@@ -94,6 +94,39 @@ export async function followupTests(h) {
     });
   });
 
+  await test('the worker\'s files cannot be loaded: the page says so, and the identity check still runs', async () => {
+    const wctx = await newContext(browser);
+    try {
+      await wctx.route((url) => url.pathname.includes('sendercheck-extras'), (route) => route.abort('failed'));
+      // The aborted loads are logged as errors by the browser: those are expected here.
+      const allowed = (e) => /sendercheck-extras|Failed to load resource|net::ERR_FAILED|importScripts|NetworkError/i.test(`${e.text} ${e.url ?? ''}`);
+      await withPage(wctx, async (page) => {
+        await page.goto(NO_PTR);
+        const r = await result(page);
+        eq(r.verdict, 'fail', 'the identity verdict without the worker');
+        eq(r.sections[0]?.cards?.iprev, 'permerror', 'iprev card');
+        // Where to fix it needs the worker: its place says why it is missing.
+        const why = await page.waitForSelector('.field-error[role="alert"]', { timeout: 30000 });
+        const text = await why.textContent();
+        assert(text.includes("could not be loaded from this page's server"), `message: ${text}`);
+        // A paste needs it too: the paste box says so and keeps the text.
+        await page.fill('#paste', GMAIL_BOUNCE);
+        await page.click('#paste-run');
+        const err = await page.waitForSelector('#paste-error', { timeout: 30000 });
+        const said = await err.textContent();
+        assert(said.includes('could not be loaded'), `paste error: ${said}`);
+        eq(await page.inputValue('#paste'), GMAIL_BOUNCE, 'the pasted text stays');
+        // The form still checks.
+        await page.fill('#target', '192.0.2.10');
+        await page.fill('#ehlo', 'EHLO mail.sendercheck.test');
+        await page.click('#run');
+        await page.waitForSelector('#verdict[data-verdict="pass"]');
+      }, { allowed });
+    } finally {
+      await wctx.close();
+    }
+  });
+
   await test('a pasted bounce: what the receiver said, and that its cause is fixed', async () => {
     await withPage(ctx, async (page) => {
       await page.goto(permalink(ORIGIN, {}));
