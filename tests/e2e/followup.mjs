@@ -4,10 +4,12 @@
 // name servers are DigitalOcean's; the public blocklists' zones are not served, so the testbed's
 // NSD refuses them and every list is `unknown`, never "not listed".
 
+
+import { HEADERS } from './paste.mjs';
+
 // A Gmail 5.7.25 refusal for 192.0.2.10, whose reverse DNS is confirmed in the testbed: the cause
 // is fixed.
 export const GMAIL_BOUNCE = 'Nov 27 10:00:01 mail postfix/smtp[777]: 4AbC: to=<b@gmail.com>, relay=gmail-smtp-in.l.google.com[142.250.102.27]:25, delay=1.2, dsn=5.7.25, status=bounced (host gmail-smtp-in.l.google.com[142.250.102.27] said: 550-5.7.25 [192.0.2.10] The IP address sending this message does not have a 550-5.7.25 PTR record setup (in reply to end of DATA command))';
-
 const KEY = 'e2ekeyabcdefghijklmnop';
 
 export async function followupTests(h) {
@@ -168,7 +170,7 @@ export async function followupTests(h) {
   });
 
   for (const [width, height] of [[1280, 900], [390, 844]]) {
-    await test(`the verdict comes into view and takes the focus after Enter and "Try it with a known server" (${width} px)`, async () => {
+    await test(`the verdict comes into view and takes the focus after Enter, "Try it with a known server", "Read and check" and "Check this hop", and stays put when in view (${width} px)`, async () => {
       const vctx = await newContext(browser, { viewport: { width, height } });
       try {
         await withPage(vctx, async (page) => {
@@ -190,6 +192,38 @@ export async function followupTests(h) {
             && document.querySelector('section.address[data-ip="209.85.218.48"]'));
           v = await seen();
           assert(v.top >= 0 && v.top < v.height, `verdict at ${v.top} in a ${v.height} px window after the known server`);
+          // "Read and check", clicked at the bottom of the paste box, below the verdict.
+          await page.fill('#paste', HEADERS);
+          await page.locator('#paste-run').scrollIntoViewIfNeeded();
+          await page.click('#paste-run');
+          await page.waitForFunction(() => document.querySelector('section.address[data-ip="192.0.2.30"]'));
+          await result(page);
+          v = await seen();
+          assert(v.top >= 0 && v.top < v.height, `verdict at ${v.top} in a ${v.height} px window after "Read and check"`);
+          eq(v.focused, 'verdict', 'focus after "Read and check"');
+          // "Check this hop", in the Received table under the results.
+          await page.locator('tr[data-role="sender"] button.pick').scrollIntoViewIfNeeded();
+          await page.click('tr[data-role="sender"] button.pick');
+          await page.waitForFunction(() => document.querySelector('section.address[data-ip="192.0.2.10"]'));
+          await result(page);
+          v = await seen();
+          assert(v.top >= 0 && v.top < v.height, `verdict at ${v.top} in a ${v.height} px window after "Check this hop"`);
+          // Already in view near the top: a new check does not move the page.
+          await page.evaluate(() => {
+            const r = document.querySelector('#verdict').getBoundingClientRect();
+            window.scrollBy(0, r.top - 40);
+          });
+          const before = await page.evaluate(() => Math.round(window.scrollY));
+          // Typed without scrolling the field into view (a user who stays where the results are).
+          await page.evaluate(() => {
+            const t = document.querySelector('#target');
+            t.value = '192.0.2.30';
+            t.dispatchEvent(new Event('input', { bubbles: true }));
+            document.querySelector('#check-form').requestSubmit();
+          });
+          await page.waitForFunction(() => document.querySelector('section.address[data-ip="192.0.2.30"]'));
+          await result(page);
+          eq(await page.evaluate(() => Math.round(window.scrollY)), before, 'no jump when the verdict is in view');
         });
       } finally {
         await vctx.close();
