@@ -4,7 +4,6 @@
 // name servers are DigitalOcean's; the public blocklists' zones are not served, so the testbed's
 // NSD refuses them and every list is `unknown`, never "not listed".
 
-
 import { HEADERS } from './paste.mjs';
 
 // A Gmail 5.7.25 refusal for 192.0.2.10, whose reverse DNS is confirmed in the testbed: the cause
