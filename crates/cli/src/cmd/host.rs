@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use futures::future::join_all;
+use sendercheck_core::dns::Cached;
 use sendercheck_core::fix::{where_to_fix, MtaChoice};
 use sendercheck_core::report::host_json_with;
 use sendercheck_core::{check_host, parse_ip, DomainName, Verdict};
@@ -30,7 +31,9 @@ pub async fn run(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ver
     let mta: Option<MtaChoice> = opts.common.mta.map(Into::into);
     let ((report, places), ms) = timed(async {
         let report = check_host(&doh, host, opts.helo.as_deref()).await;
-        let places = join_all(report.reports.iter().map(|r| where_to_fix(&doh, r, mta))).await;
+        // The addresses share zones: each NS question once (one answer cache).
+        let cached = Cached::new(&doh);
+        let places = join_all(report.reports.iter().map(|r| where_to_fix(&cached, r, mta))).await;
         (report, places)
     })
     .await;

@@ -631,4 +631,47 @@ mod tests {
         assert_eq!(w.forward_zones.len(), 1);
         assert_eq!(w.forward_zones[0].zone.as_deref(), Some("example.com"));
     }
+
+    /// A host's two addresses in one reverse zone, with one PTR name: where to fix both asks each
+    /// NS question once, and each address still gets its places.
+    #[test]
+    fn a_hosts_addresses_share_their_ns_questions() {
+        let (rev10, rev11) = ("10.100.51.198.in-addr.arpa", "11.100.51.198.in-addr.arpa");
+        let fixed = FixedResolver::new()
+            .ptr_and_address("198.51.100.10", "mail.example.com", "198.51.100.10")
+            .answer(
+                rev11,
+                RecordType::Ptr,
+                Rcode::NoError,
+                vec![ptr(rev11, "mail.example.com")],
+            )
+            .answer(
+                "mail.example.com",
+                RecordType::A,
+                Rcode::NoError,
+                vec![
+                    a("mail.example.com", "198.51.100.10"),
+                    a("mail.example.com", "198.51.100.11"),
+                ],
+            );
+        let fixed = zones(fixed, &[DO, R53], &[rev10, rev11, "mail.example.com"]);
+        let host = crate::dns::DomainName::parse("mail.example.com").unwrap();
+        let rt = RoundTrips::new(fixed);
+        let (report, _) = rt.run(crate::report::check_host(&rt, host, None));
+        let checked = crate::report::Checked::Host(report);
+        let before = rt.sent();
+        let (places, rounds) = rt.run(crate::fix::where_to_fix_all(&rt, &checked, None));
+        assert_eq!(rounds, 1);
+        assert_eq!(
+            rt.sent() - before,
+            2,
+            "NS of the reverse zone and of example.com, once each"
+        );
+        assert_eq!(places.len(), 2);
+        for w in &places {
+            assert_eq!(w.exchanges.len(), 2, "{w:#?}");
+            let zone = w.reverse_zone.as_ref().and_then(|p| p.zone.as_deref());
+            assert_eq!(zone, Some("100.51.198.in-addr.arpa"));
+        }
+    }
 }

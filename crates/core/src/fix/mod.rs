@@ -36,7 +36,7 @@ mod mta;
 mod operators;
 mod zones;
 
-use crate::dns::{non_public_reason, reverse_name, Exchange, Lookup, ZoneFacts};
+use crate::dns::{non_public_reason, reverse_name, Cached, Exchange, Lookup, ZoneFacts};
 use crate::finding::Finding;
 use crate::paste::PasteReport;
 use crate::report::{Checked, Report};
@@ -185,12 +185,14 @@ pub async fn where_to_fix<R: Resolver>(
 }
 
 /// Where to fix what a run found: one [`WhereToFix`] per report of the run, in the order of
-/// [`Checked::reports`].
+/// [`Checked::reports`]. The addresses of one host usually share zones: each NS question is asked
+/// once for all of them (one answer cache).
 pub async fn where_to_fix_all<R: Resolver>(
     resolver: &R,
     checked: &Checked,
     mta: Option<MtaChoice>,
 ) -> Vec<WhereToFix> {
+    let resolver = &Cached::new(resolver);
     let reports = checked.reports();
     futures::future::join_all(reports.into_iter().map(|r| where_to_fix(resolver, r, mta))).await
 }

@@ -1,6 +1,6 @@
 //! Checking a host name: every address in its A and AAAA records, each as a sending IP.
 
-use futures::future::{join, join_all};
+use futures::future::{join3, join_all};
 
 use super::check::{check_cached, Report, Verdict};
 use crate::dns::{lookup, Cached, DomainName, Lookup, RecordType, Resolver};
@@ -64,15 +64,21 @@ impl HostReport {
 }
 
 /// Looks up the host's A and AAAA records at once, then checks every address at once.
+///
+/// The host name's SOA goes out in the first round too: a host's addresses usually have the host
+/// name as their PTR name, whose confirmation asks that name's A (the host lookup's own answer)
+/// and its SOA (the zone, for where to fix it). Asked here, both come from the run's cache, so
+/// the verdict takes the host lookup plus one round (the PTRs), not a third round for the SOA.
 pub async fn check_host<R: Resolver>(
     resolver: &R,
     host: DomainName,
     helo: Option<&str>,
 ) -> HostReport {
     let resolver = &Cached::new(resolver);
-    let (a, aaaa) = join(
+    let (a, aaaa, _zone) = join3(
         lookup(resolver, host.clone(), RecordType::A),
         lookup(resolver, host.clone(), RecordType::Aaaa),
+        lookup(resolver, host.clone(), RecordType::Soa),
     )
     .await;
     let mut addresses = a.addresses();
@@ -156,6 +162,24 @@ mod tests {
         assert_eq!(rounds, 2);
         // Five questions in all: A and AAAA of the host, the PTR, and the SOA of the reverse name
         // and of the host name (the zones, for the where-to-fix advice).
+        assert_eq!(rt.sent(), 5);
+    }
+
+    /// Without an EHLO line too: the PTR name's A and SOA were asked in the host's round.
+    #[test]
+    fn a_host_without_ehlo_takes_two_rounds() {
+        let fixed = FixedResolver::new()
+            .ptr_and_address("192.0.2.10", "mail.example", "192.0.2.10")
+            .answer(
+                "mail.example",
+                RecordType::A,
+                Rcode::NoError,
+                vec![a("mail.example", "192.0.2.10")],
+            );
+        let rt = RoundTrips::new(fixed);
+        let (h, rounds) = rt.run(check_host(&rt, name("mail.example"), None));
+        assert_eq!(h.verdict(), Verdict::Pass);
+        assert_eq!(rounds, 2);
         assert_eq!(rt.sent(), 5);
     }
 
