@@ -191,17 +191,17 @@ export async function followupTests(h) {
             && document.querySelector('section.address[data-ip="209.85.218.48"]'));
           v = await seen();
           assert(v.top >= 0 && v.top < v.height, `verdict at ${v.top} in a ${v.height} px window after the known server`);
-          // "Read and check", clicked at the bottom of the paste box, below the verdict.
+          // "Read and check", clicked at the bottom of the paste box, below the verdict (the click
+          // scrolls to it).
           await page.fill('#paste', HEADERS);
-          await page.locator('#paste-run').scrollIntoViewIfNeeded();
           await page.click('#paste-run');
           await page.waitForFunction(() => document.querySelector('section.address[data-ip="192.0.2.30"]'));
           await result(page);
           v = await seen();
           assert(v.top >= 0 && v.top < v.height, `verdict at ${v.top} in a ${v.height} px window after "Read and check"`);
           eq(v.focused, 'verdict', 'focus after "Read and check"');
-          // "Check this hop", in the Received table under the results.
-          await page.locator('tr[data-role="sender"] button.pick').scrollIntoViewIfNeeded();
+          // "Check this hop", in the Received table under the results (the click scrolls to it;
+          // it retries while the worker's panel replaces the table).
           await page.click('tr[data-role="sender"] button.pick');
           await page.waitForFunction(() => document.querySelector('section.address[data-ip="192.0.2.10"]'));
           await result(page);

@@ -40,6 +40,13 @@ smtpd_sender_restrictions = permit_mynetworks,
 address_verify_map = btree:$data_directory/verify_cache
 `;
 
+// Proofpoint in front of the receiver, the sender's relay 192.0.2.10 (which passes in the
+// testbed), and the user's own device submitting to it (ESMTPSA).
+const FILTERED = `Received: from mx0b-00123401.pphosted.com (mx0b-00123401.pphosted.com [148.163.158.5]) by mail.example.co.jp (Postfix) with ESMTPS id 1; Fri, 27 Nov 2026 10:00:02 +0000
+Received: from mail.sendercheck.test (mail.sendercheck.test [192.0.2.10]) by mx0b-00123401.pphosted.com with ESMTPS id 2; Fri, 27 Nov 2026 10:00:01 +0000
+Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.sendercheck.test (Postfix) with ESMTPSA id 3; Fri, 27 Nov 2026 10:00:00 +0000
+`;
+
 // What the paste panel and the results show, as the DOM contract exposes it.
 async function pasted(page) {
   return page.evaluate(() => {
@@ -193,11 +200,25 @@ export async function pasteTests(h) {
     }
   });
 
+  await test('paste: a filtering service in front of the receiver and a submission from a device get their roles', async () => {
+    await withPage(ctx, async (page) => {
+      await start(page);
+      await pasteAndRun(page, FILTERED);
+      const r = await result(page);
+      eq(r.verdict, 'pass', 'the relay 192.0.2.10 is checked, not the filter or the device');
+      const p = await pasted(page);
+      eq([p.roles, p.chosen, p.ip], [['filter', 'entry', 'submission'], 1, '192.0.2.10'], 'roles and the hop checked');
+      const why = await page.textContent('tr[data-role="filter"] .why');
+      assert(why.includes('Proofpoint'), `filter row: ${why}`);
+      assert((await page.textContent('#pasted')).includes('Proofpoint accepted it for example.co.jp'), 'the report says who accepted it');
+    });
+  });
+
   await test('paste: no horizontal overflow at 390 px; screenshots of pasted headers and config', async () => {
     for (const [width, height] of [[1280, 900], [390, 844]]) {
       const sctx = await newContext(browser, { viewport: { width, height } });
       try {
-        for (const [label, text] of [['paste-headers', HEADERS], ['paste-config', MAIN_CF]]) {
+        for (const [label, text] of [['paste-headers', HEADERS], ['paste-config', MAIN_CF], ['paste-filter', FILTERED]]) {
           await withPage(sctx, async (page) => {
             await start(page);
             await pasteAndRun(page, text);
