@@ -33,8 +33,8 @@ use sendercheck_core::paste::{
     self, check_paste_with, paste_findings, Extracted, Format, PasteReport,
 };
 use sendercheck_core::report::{
-    blocklists_markdown, check_target, domain_json, domain_json_with, domain_markdown,
-    report_json_with, Checked, Target,
+    blocklists_markdown, check_target, domain_json, domain_json_with, domain_markdown, Checked,
+    Target,
 };
 use sendercheck_doh::replay::{Recorder, Recording, Replay, Resume};
 use sendercheck_doh::DohClient;
@@ -318,26 +318,26 @@ impl Run<'_> {
         let checked = check_target(&resume, &self.target()?, self.helo()).await;
         let listings = self.listings(&resume, &checked, &lists).await;
         Ok(ListsReply {
-            html: lists::section(&listings, self.lists.is_some_and(|k| !k.is_empty())),
+            html: lists::section(
+                &listings.concat(),
+                self.lists.is_some_and(|k| !k.is_empty()),
+            ),
             recording: resume.recording().to_text(),
         })
     }
 
+    /// The lists' answers for each address of the run, in the order of its reports.
     async fn listings<R: Resolver>(
         &self,
         resolver: &R,
         checked: &Checked,
         lists: &[Blocklist],
-    ) -> Vec<Listing> {
+    ) -> Vec<Vec<Listing>> {
         let asks = checked
             .reports()
             .into_iter()
             .map(|r| check_blocklists(resolver, r.ip, lists));
-        futures::future::join_all(asks)
-            .await
-            .into_iter()
-            .flatten()
-            .collect()
+        futures::future::join_all(asks).await
     }
 
     /// Where to fix each address, when the page worked it out.
@@ -363,7 +363,7 @@ impl Run<'_> {
                 };
                 if let (Some(_), Some(c)) = (self.lists, &p.checked) {
                     let listings = self.listings(&replay, c, &self.lists()?).await;
-                    json["blocklists"] = listings_json(&listings);
+                    json["blocklists"] = listings_json(&listings.concat());
                 }
                 json
             }
@@ -375,28 +375,20 @@ impl Run<'_> {
                     None => None,
                 };
                 let domain = self.domain_report(&checked).await?;
+                let first = listings.as_ref().and_then(|l| l.first()).map(Vec::as_slice);
                 match (domain, &checked) {
-                    (Some(d), Checked::Ip(r)) => domain_json_with(
-                        &d,
-                        Some(r),
-                        places.first(),
-                        listings.as_deref(),
-                        elapsed_ms,
-                    ),
-                    (None, Checked::Ip(r)) => {
-                        report_json_with(r, places.first(), listings.as_deref(), elapsed_ms)
+                    (Some(d), Checked::Ip(r)) => {
+                        domain_json_with(&d, Some(r), places.first(), first, elapsed_ms)
                     }
-                    (d, Checked::Host(_)) => {
+                    (d, _) => {
                         let mta = self.mta().map(MtaChoice::from);
-                        let mut json = checked.json_with(&places, mta, elapsed_ms);
+                        let mut json =
+                            checked.json_with(&places, listings.as_deref(), mta, elapsed_ms);
                         if let Some(d) = d {
                             let alone = domain_json(&d, None, elapsed_ms);
                             for key in ["domain", "requirements"] {
                                 json[key] = alone[key].clone();
                             }
-                        }
-                        if let Some(l) = &listings {
-                            json["blocklists"] = listings_json(l);
                         }
                         json
                     }
@@ -445,7 +437,12 @@ impl Run<'_> {
     /// The blocklists' section of the Markdown export, when the page asked them.
     async fn lists_markdown(&self, replay: &Replay, checked: &Checked) -> Result<String, String> {
         Ok(match self.lists {
-            Some(_) => blocklists_markdown(&self.listings(replay, checked, &self.lists()?).await),
+            Some(_) => blocklists_markdown(
+                &self
+                    .listings(replay, checked, &self.lists()?)
+                    .await
+                    .concat(),
+            ),
             None => String::new(),
         })
     }

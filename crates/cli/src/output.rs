@@ -328,6 +328,7 @@ pub fn paste_findings(out: &mut String, findings: &[Finding], style: Style) {
 pub fn host_report(
     host: &HostReport,
     places: &[WhereToFix],
+    listings: Option<&[Vec<Listing>]>,
     elapsed_ms: u64,
     resolver: &str,
     style: Style,
@@ -350,7 +351,10 @@ pub fn host_report(
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(&report(r, places.get(i), elapsed_ms, resolver, style));
+        out.push_str(&match listings.and_then(|l| l.get(i)) {
+            Some(l) => report_with_blocklists(r, places.get(i), l, elapsed_ms, resolver, style),
+            None => report(r, places.get(i), elapsed_ms, resolver, style),
+        });
     }
     out
 }

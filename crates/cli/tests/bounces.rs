@@ -175,6 +175,60 @@ fn ip_with_blocklists_adds_them_and_a_listing_fails_a_passing_address() {
     }
 }
 
+/// `host --blocklists`: every address asked (IPv4 and IPv6), the lists in each address's entry,
+/// and a listing of one address fails the host.
+#[test]
+fn host_with_blocklists_asks_for_every_address() {
+    each(
+        &["host", "mail.sendercheck.test", "--blocklists"],
+        &[ZEN, CLEAN],
+        None,
+        |t, code, j| {
+            assert_eq!((code, &j["verdict"]), (0, &Value::from("pass")), "{t}: {j}");
+            let addresses = j["addresses"].as_array().unwrap();
+            assert_eq!(addresses.len(), 2, "{t}");
+            for a in addresses {
+                let lists = a["blocklists"].as_array().expect("blocklists per address");
+                assert_eq!(lists.len(), 2, "{t}");
+                assert!(lists.iter().all(|l| l["ip"] == a["ip"]), "{t}: {a}");
+                assert!(
+                    lists.iter().all(|l| l["result"] == "not-listed"),
+                    "{t}: {a}"
+                );
+            }
+        },
+    );
+    each(
+        &["host", "v4only.sendercheck.test", "--blocklists"],
+        &[ZEN, CLEAN],
+        None,
+        |t, code, j| {
+            assert_eq!((code, &j["verdict"]), (1, &Value::from("fail")), "{t}: {j}");
+            let a = &j["addresses"][0];
+            assert_eq!(a["ip"], "192.0.2.20");
+            assert_eq!(a["verdict"], "fail", "{t}");
+            assert_eq!(by_zone(a, ZEN)["result"], "listed", "{t}");
+        },
+    );
+    // The readable report has a Blocklists section per address.
+    for (t, resolver) in transports() {
+        let mut extra = lists(&[ZEN, CLEAN]);
+        extra.extend(resolver);
+        let run = sendercheck(
+            &["host", "mail.sendercheck.test", "--blocklists"],
+            &extra,
+            None,
+        );
+        assert_eq!(run.code, 0, "{t}: {}", run.stdout);
+        assert_eq!(
+            run.stdout.matches("Blocklists:").count(),
+            2,
+            "{t}: {}",
+            run.stdout
+        );
+    }
+}
+
 #[test]
 fn bad_zones_and_keys_are_bad_input() {
     let run = sendercheck(

@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use futures::future::join_all;
+use futures::future::{join, join_all, OptionFuture};
+use sendercheck_core::blocklist::{self, check_blocklists};
 use sendercheck_core::dns::Cached;
 use sendercheck_core::fix::{where_to_fix, MtaChoice};
 use sendercheck_core::report::host_json_with;
@@ -27,25 +28,40 @@ pub async fn run(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ver
         .into());
     }
     let host = DomainName::parse(name).map_err(|e| BadInput(e.to_string()))?;
+    let lists = super::ip::blocklists(opts)?;
     let doh = client(&opts.common)?;
     let mta: Option<MtaChoice> = opts.common.mta.map(Into::into);
-    let ((report, places), ms) = timed(async {
+    let ((report, places, listings), ms) = timed(async {
         let report = check_host(&doh, host, opts.helo.as_deref()).await;
-        // The addresses share zones: each NS question once (one answer cache).
+        // The addresses share zones: each NS question once (one answer cache). The blocklists
+        // of every address go out in the same round.
         let cached = Cached::new(&doh);
-        let places = join_all(report.reports.iter().map(|r| where_to_fix(&cached, r, mta))).await;
-        (report, places)
+        let places = join_all(report.reports.iter().map(|r| where_to_fix(&cached, r, mta)));
+        let listings = OptionFuture::from(lists.as_deref().map(|l| {
+            join_all(
+                report
+                    .reports
+                    .iter()
+                    .map(|r| check_blocklists(&cached, r.ip, l)),
+            )
+        }));
+        let (places, listings) = join(places, listings).await;
+        (report, places, listings)
     })
     .await;
     let mut out = std::io::stdout().lock();
+    let listings = listings.as_deref();
     if opts.common.json {
-        writeln!(out, "{}", host_json_with(&report, &places, mta, ms))?;
+        let json = host_json_with(&report, &places, listings, mta, ms);
+        writeln!(out, "{json}")?;
     } else {
-        write!(
-            out,
-            "{}",
-            output::host_report(&report, &places, ms, doh.endpoint().as_str(), style)
-        )?;
+        let resolver = doh.endpoint().as_str();
+        let text = output::host_report(&report, &places, listings, ms, resolver, style);
+        write!(out, "{text}")?;
     }
-    Ok(report.verdict())
+    let lists_verdict = listings
+        .unwrap_or_default()
+        .iter()
+        .map(|l| blocklist::verdict(l));
+    Ok(Verdict::worst(lists_verdict.chain([report.verdict()])))
 }

@@ -100,7 +100,7 @@ async fn with_domain(
 }
 
 /// The lists to ask, when `--blocklists` (or a list option) was given.
-fn blocklists(opts: &Options) -> Result<Option<Vec<Blocklist>>, BadInput> {
+pub(super) fn blocklists(opts: &Options) -> Result<Option<Vec<Blocklist>>, BadInput> {
     if opts.blocklists || opts.lists.given() {
         Ok(Some(opts.lists.lists()?))
     } else {

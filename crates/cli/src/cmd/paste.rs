@@ -98,7 +98,14 @@ pub async fn run(
             ));
         }
         Some(Checked::Host(h)) => {
-            page.push_str(&output::host_report(h, &place.places, ms, resolver, style));
+            page.push_str(&output::host_report(
+                h,
+                &place.places,
+                None,
+                ms,
+                resolver,
+                style,
+            ));
             output::paste_findings(&mut page, &own, style);
         }
         None => {

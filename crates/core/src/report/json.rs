@@ -309,25 +309,52 @@ impl<'a> ReportJson<'a> {
         if let Some(place) = place {
             json = json.with_where(place);
         }
-        if let Some(listings) = listings {
-            let mut findings = json.findings.into_owned();
-            findings.extend(crate::blocklist::findings(listings));
-            json.findings = Cow::Owned(most_severe_first(findings));
-            json.verdict = Verdict::worst([json.verdict, crate::blocklist::verdict(listings)]);
-            json.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+        match listings {
+            Some(listings) => json.with_listings(listings),
+            None => json,
         }
-        json
+    }
+
+    /// The lists' answers (`blocklists`), their findings among the others, the worse verdict.
+    fn with_listings(mut self, listings: &'a [Listing]) -> Self {
+        let mut findings = self.findings.into_owned();
+        findings.extend(crate::blocklist::findings(listings));
+        self.findings = Cow::Owned(most_severe_first(findings));
+        self.verdict = Verdict::worst([self.verdict, crate::blocklist::verdict(listings)]);
+        self.blocklists = Some(listings.iter().map(ListingJson::new).collect());
+        self
     }
 }
 
-/// A host check with where to fix each address, `places` in the order of `report.reports`.
+/// A host check with where to fix each address, `places` in the order of `report.reports`; with
+/// `--blocklists`, `listings` (one list of answers per address, in the same order) adds each
+/// address's `blocklists` and their findings as [`report_json_with`] does, and the host's verdict
+/// is the worst of its addresses'.
 pub fn host_json_with(
     report: &HostReport,
     places: &[WhereToFix],
+    listings: Option<&[Vec<Listing>]>,
     mta: Option<MtaChoice>,
     elapsed_ms: u64,
 ) -> serde_json::Value {
-    value(HostJson::new(report, elapsed_ms).with_where(places, mta))
+    let mut json = HostJson::new(report, elapsed_ms).with_where(places, mta);
+    if let Some(all) = listings {
+        json.addresses = std::mem::take(&mut json.addresses)
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| match all.get(i) {
+                Some(l) => a.with_listings(l),
+                None => a,
+            })
+            .collect();
+        json.verdict = Verdict::worst(
+            json.addresses
+                .iter()
+                .map(|a| a.verdict)
+                .chain([json.verdict]),
+        );
+    }
+    value(json)
 }
 
 #[derive(Serialize)]

@@ -10,6 +10,7 @@ use super::host::{check_host, HostReport};
 use super::json::{host_json, host_json_with, report_json, report_json_with};
 use super::markdown::report_markdown_with;
 use super::summary::headline;
+use crate::blocklist::Listing;
 use crate::dns::{parse_ip, DomainName, Exchange, Resolver};
 use crate::fix::{MtaChoice, WhereToFix};
 use crate::Error;
@@ -151,17 +152,23 @@ impl Checked {
     }
 
     /// The JSON with where to fix each report (`places` from [`crate::fix::where_to_fix_all`], in
-    /// the order of [`Checked::reports`]; `mta` the MTA the advice is for).
+    /// the order of [`Checked::reports`]; `mta` the MTA the advice is for) and, when the
+    /// blocklists were asked, each report's `listings` in the same order.
     pub fn json_with(
         &self,
         places: &[WhereToFix],
+        listings: Option<&[Vec<Listing>]>,
         mta: Option<MtaChoice>,
         elapsed_ms: u64,
     ) -> serde_json::Value {
-        match (self, places.first()) {
-            (Checked::Ip(r), Some(w)) => report_json_with(r, Some(w), None, elapsed_ms),
-            (Checked::Ip(r), None) => report_json(r, elapsed_ms),
-            (Checked::Host(h), _) => host_json_with(h, places, mta, elapsed_ms),
+        match self {
+            Checked::Ip(r) => report_json_with(
+                r,
+                places.first(),
+                listings.and_then(|l| l.first()).map(Vec::as_slice),
+                elapsed_ms,
+            ),
+            Checked::Host(h) => host_json_with(h, places, listings, mta, elapsed_ms),
         }
     }
 
