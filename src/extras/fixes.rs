@@ -4,7 +4,8 @@
 //!
 //! Data attributes for tests and scripts: the section's `data-mta` (the MTA the advice is for, or
 //! empty); `data-zone` (`reverse` or `forward`) and `data-operator` (the operator's id, empty when
-//! not recognised) on each zone's row, `data-name` on forward ones; `data-mta` on the fix blocks of
+//! not recognised) on each zone's row, `data-name` on forward ones, and the operator's page for
+//! the steps as `a.steps` in the row when the data has one; `data-mta` on the fix blocks of
 //! `where-mta` and `where-sav`. The mail server is chosen beside the EHLO field (`select#mta`); the
 //! page remembers the choice and asks again.
 
@@ -37,9 +38,18 @@ fn zone_row(out: &mut String, kind: &str, p: &Place) {
         "reverse" => String::new(),
         _ => format!(" `{}`", p.name),
     };
+    // The operator's own page for the steps, as a link (the fix block below quotes it as text).
+    let steps = match operator.and_then(|r| r.operator.steps_url.map(|u| (r.operator.name, u))) {
+        Some((who, url)) => format!(
+            " <a class=\"steps\" href=\"{}\" rel=\"noopener noreferrer\">{}'s steps</a>",
+            esc(url),
+            esc(who)
+        ),
+        None => String::new(),
+    };
     let _ = write!(
         out,
-        "<li class=\"zone\" data-zone=\"{kind}\" data-operator=\"{op}\"{data_name}>{}</li>",
+        "<li class=\"zone\" data-zone=\"{kind}\" data-operator=\"{op}\"{data_name}>{}{steps}</li>",
         with_code(&format!("{what}{name}: `{zone}`{who}{servers}.")),
         op = esc(operator.map_or("", |r| r.operator.id)),
         data_name = match kind {

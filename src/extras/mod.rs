@@ -825,6 +825,8 @@ Received: from [192.168.1.20] (dsl.example.net [198.51.100.9]) by mail.example.c
         for part in [
             "<section id=\"where\" class=\"where\" data-mta=\"postfix\"",
             "data-zone=\"reverse\" data-operator=\"digitalocean\"",
+            // The operator's page for the steps, as a link beside its zone.
+            "<a class=\"steps\" href=\"https://docs.digitalocean.com/glossary/ptr-record/\" rel=\"noopener noreferrer\">DigitalOcean's steps</a></li>",
             "data-finding=\"where-reverse-zone\"",
             "Settings for Postfix (chosen beside the EHLO field)",
         ] {
