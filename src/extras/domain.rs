@@ -16,6 +16,7 @@
 
 use std::fmt::Write;
 
+use sendercheck_core::domain::alignment::aligned_word;
 use sendercheck_core::domain::check::{DomainInput, DomainReport};
 use sendercheck_core::domain::requirements::{Judged, Met};
 use sendercheck_core::domain::spf::{Evaluation, Trace};
@@ -278,9 +279,9 @@ fn alignment_card(out: &mut String, d: &DomainReport) {
         a.from_org
             .as_ref()
             .map_or("unknown".to_string(), ToString::to_string),
-        word(a.spf, "aligned", "not aligned"),
+        aligned_word(a.spf),
         a.aspf.as_str(),
-        word(a.dkim, "aligned", "not aligned"),
+        aligned_word(a.dkim),
         a.adkim.as_str()
     );
     if let Some(s) = &a.spf_domain {

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 
 use sendercheck_core::blocklist::{ListResult, Listing};
 use sendercheck_core::dns::{Exchange, RecordType};
+use sendercheck_core::domain::alignment::aligned_word;
 use sendercheck_core::finding::{most_severe_first, Finding, Severity};
 use sendercheck_core::fix::{Place, WhereToFix};
 use sendercheck_core::{report::HostReport, Report, Verdict};
@@ -421,16 +422,11 @@ pub fn domain(d: &sendercheck_core::domain::check::DomainReport, style: Style) -
                 .unwrap_or_default()
         );
     }
-    let word = |v: Option<bool>| match v {
-        Some(true) => "aligned",
-        Some(false) => "not aligned",
-        None => "unknown",
-    };
     let _ = writeln!(
         out,
         "  align    spf {}, dkim {}",
-        word(d.alignment.spf),
-        word(d.alignment.dkim)
+        aligned_word(d.alignment.spf),
+        aligned_word(d.alignment.dkim)
     );
     let _ = writeln!(
         out,
@@ -499,29 +495,7 @@ pub fn blocklist_table(out: &mut String, listings: &[Listing], style: Style) {
             ListResult::NotListed => ("not listed", "32"),
             ListResult::Unknown => ("unknown", "33"),
         };
-        let what = match l.result {
-            ListResult::Listed => {
-                let codes: Vec<String> = l
-                    .decoded
-                    .iter()
-                    .map(|c| {
-                        if c.name.is_empty() {
-                            c.answer.to_string()
-                        } else {
-                            format!("{} {}", c.name, c.answer)
-                        }
-                    })
-                    .collect();
-                let reason = l
-                    .reason
-                    .as_ref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default();
-                format!("{}{reason}", codes.join(", "))
-            }
-            ListResult::NotListed => l.meaning.clone(),
-            ListResult::Unknown => l.reason.clone().unwrap_or_default(),
-        };
+        let what = l.summary();
         let line = format!(
             "  {:<10}  {:<width$}  {what}",
             style.paint(code, word),

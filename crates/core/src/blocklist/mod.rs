@@ -296,6 +296,28 @@ impl Listing {
     pub fn delist_url(&self) -> Option<String> {
         self.list.delist_url(self.ip)
     }
+
+    /// What the answer says, in one line for text reports: the codes with their names and the
+    /// TXT reason (`SBL 127.0.0.2, XBL 127.0.0.4 (reason)`) when listed, the meaning when not,
+    /// and why the list could not be trusted when unknown.
+    pub fn summary(&self) -> String {
+        match self.result {
+            ListResult::Listed => {
+                let codes: Vec<String> = self
+                    .decoded
+                    .iter()
+                    .map(|c| match c.name.as_str() {
+                        "" => c.answer.to_string(),
+                        name => format!("{name} {}", c.answer),
+                    })
+                    .collect();
+                let reason = self.reason.as_ref().map(|r| format!(" ({r})"));
+                codes.join(", ") + &reason.unwrap_or_default()
+            }
+            ListResult::NotListed => self.meaning.clone(),
+            ListResult::Unknown => self.reason.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// Pass when no list lists the address and every list answered; fail when one lists it;

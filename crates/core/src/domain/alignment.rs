@@ -198,6 +198,15 @@ pub async fn check_alignment<R: Resolver>(
     align(&from, walked.first(), &dkim_orgs, aspf, adkim)
 }
 
+/// `aligned`, `not aligned`, or `unknown` (no identifier to compare), for reports.
+pub fn aligned_word(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "aligned",
+        Some(false) => "not aligned",
+        None => "unknown",
+    }
+}
+
 /// The alignment findings.
 pub fn findings(a: &Alignment) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -209,11 +218,7 @@ pub fn findings(a: &Alignment) -> Vec<Finding> {
             .as_ref()
             .map(|o| format!(", organizational domain {o}"))
             .unwrap_or_default();
-        let verdict = match id.aligned {
-            Some(true) => "aligned",
-            Some(false) => "not aligned",
-            None => "unknown",
-        };
+        let verdict = aligned_word(id.aligned);
         format!(
             "{kind} {}{org}: {verdict} ({} mode)",
             id.domain,

@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use super::check::Report;
 use super::summary::headline;
-use crate::blocklist::{ListResult, Listing};
+use crate::blocklist::Listing;
 use crate::dns::{Exchange, RecordType};
+use crate::domain::alignment::aligned_word;
 use crate::domain::check::DomainReport;
 use crate::finding::{most_severe_first, Finding};
 use crate::fix::{Place, WhereToFix};
@@ -161,16 +162,11 @@ pub fn domain_markdown(d: &DomainReport) -> String {
                 .unwrap_or_default()
         );
     }
-    let word = |v: Option<bool>| match v {
-        Some(true) => "aligned",
-        Some(false) => "not aligned",
-        None => "unknown",
-    };
     let _ = writeln!(
         md,
         "- Alignment: SPF {}, DKIM {}",
-        word(d.alignment.spf),
-        word(d.alignment.dkim)
+        aligned_word(d.alignment.spf),
+        aligned_word(d.alignment.dkim)
     );
     let _ = writeln!(
         md,
@@ -209,26 +205,13 @@ pub fn blocklists_markdown(listings: &[Listing]) -> String {
         crate::blocklist::verdict(listings).as_str()
     );
     for l in listings {
-        let why = match l.result {
-            ListResult::Listed => {
-                let codes: Vec<String> = l
-                    .decoded
-                    .iter()
-                    .map(|c| format!("{} {}", c.name, c.answer).trim().to_string())
-                    .collect();
-                let reason = l.reason.as_deref().map(|r| format!(" ({r})"));
-                codes.join(", ") + &reason.unwrap_or_default()
-            }
-            ListResult::NotListed => l.meaning.clone(),
-            ListResult::Unknown => l.reason.clone().unwrap_or_default(),
-        };
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} |",
             l.ip,
             l.list.name,
             l.result.as_str(),
-            why.replace('|', "\\|"),
+            l.summary().replace('|', "\\|"),
             l.delist_url().unwrap_or_default()
         );
     }
