@@ -4,8 +4,7 @@ use std::io::Write;
 
 use futures::future::{join, join_all, OptionFuture};
 use sendercheck_core::blocklist::{self, check_blocklists};
-use sendercheck_core::dns::Cached;
-use sendercheck_core::fix::{where_to_fix, MtaChoice};
+use sendercheck_core::fix::{where_to_fix_each, MtaChoice};
 use sendercheck_core::report::host_json_with;
 use sendercheck_core::{check_host, parse_ip, DomainName, Verdict};
 
@@ -33,16 +32,14 @@ pub async fn run(name: &str, opts: &Options, style: Style) -> anyhow::Result<Ver
     let mta: Option<MtaChoice> = opts.common.mta.map(Into::into);
     let ((report, places, listings), ms) = timed(async {
         let report = check_host(&doh, host, opts.helo.as_deref()).await;
-        // The addresses share zones: each NS question once (one answer cache). The blocklists
-        // of every address go out in the same round.
-        let cached = Cached::new(&doh);
-        let places = join_all(report.reports.iter().map(|r| where_to_fix(&cached, r, mta)));
+        // Where to fix each address and, when asked, its blocklists: one round.
+        let places = where_to_fix_each(&doh, &report.reports, mta);
         let listings = OptionFuture::from(lists.as_deref().map(|l| {
             join_all(
                 report
                     .reports
                     .iter()
-                    .map(|r| check_blocklists(&cached, r.ip, l)),
+                    .map(|r| check_blocklists(&doh, r.ip, l)),
             )
         }));
         let (places, listings) = join(places, listings).await;

@@ -185,16 +185,25 @@ pub async fn where_to_fix<R: Resolver>(
 }
 
 /// Where to fix what a run found: one [`WhereToFix`] per report of the run, in the order of
-/// [`Checked::reports`]. The addresses of one host usually share zones: each NS question is asked
-/// once for all of them (one answer cache).
+/// [`Checked::reports`] (see [`where_to_fix_each`]).
 pub async fn where_to_fix_all<R: Resolver>(
     resolver: &R,
     checked: &Checked,
     mta: Option<MtaChoice>,
 ) -> Vec<WhereToFix> {
+    where_to_fix_each(resolver, checked.reports(), mta).await
+}
+
+/// Where to fix each of `reports`, in their order, all at once. The addresses of one host usually
+/// share zones: each NS question is asked once for all of them (one answer cache).
+pub async fn where_to_fix_each<'r, R: Resolver>(
+    resolver: &R,
+    reports: impl IntoIterator<Item = &'r Report>,
+    mta: Option<MtaChoice>,
+) -> Vec<WhereToFix> {
     let resolver = &Cached::new(resolver);
-    let reports = checked.reports();
-    futures::future::join_all(reports.into_iter().map(|r| where_to_fix(resolver, r, mta))).await
+    let places = reports.into_iter().map(|r| where_to_fix(resolver, r, mta));
+    futures::future::join_all(places).await
 }
 
 /// Where to fix what a paste showed: the MTA (the user's choice, else a guess from the paste), the
