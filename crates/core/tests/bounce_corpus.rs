@@ -6,7 +6,12 @@ use std::fs;
 use std::path::Path;
 
 use sendercheck_core::paste::{extract, Format};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+// Shared with `examples/bounce_extract.rs`, which prints it for a new sample.
+#[path = "bounces/extraction.rs"]
+mod extraction;
+use extraction::extraction;
 
 /// The fields compared, in the order the corpus's `expected` objects list them.
 const FIELDS: [&str; 14] = [
@@ -42,33 +47,6 @@ fn corpus() -> Vec<(String, String, Value)> {
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
-}
-
-/// What the paste reader extracts from a sample, as the corpus writes it.
-fn extraction(text: &str) -> Value {
-    let x = match extract(text) {
-        Ok(x) => x,
-        Err(e) => return json!({"error": e.reason}),
-    };
-    let Some(b) = &x.bounce else {
-        return json!({"format": x.format.as_str(), "bounce": null});
-    };
-    json!({
-        "format": x.format.as_str(),
-        "provider": b.provider.map(|p| p.id.clone()),
-        "receiver_host": b.receiver_host,
-        "receiver_ip": b.receiver_ip.map(|ip| ip.to_string()),
-        "smtp_code": b.reply.code,
-        "status": b.reply.status,
-        "command": b.command,
-        "permanent": b.permanent,
-        "sending_ip": b.sending_ip.map(|ip| ip.to_string()),
-        "recipient": b.recipient,
-        "sender": b.sender,
-        "category": b.category.as_str(),
-        "rule": b.rule.map(|r| r.id.clone()),
-        "source": b.source.as_str(),
-    })
 }
 
 #[test]
