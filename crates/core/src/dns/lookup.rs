@@ -120,6 +120,12 @@ impl Lookup {
             _ => Vec::new(),
         }
     }
+
+    /// The question and what became of it, for a finding: `name TYPE: outcome`.
+    pub fn describe(&self) -> String {
+        let q = &self.question;
+        format!("{} {}: {}", q.name, q.rtype, self.outcome.describe(q.rtype))
+    }
 }
 
 /// The chain-following step on one answer: where the aliases from `start` lead, and the data there.

@@ -259,7 +259,7 @@ pub fn findings(mx: &Mx) -> Vec<Finding> {
                 .lookups()
                 .into_iter()
                 .find(|l| l.outcome.is_temporary())
-                .map(|l| format!("{} {}: {}", l.question.name, l.question.rtype, l.outcome.describe(l.question.rtype)))
+                .map(|l| l.describe())
                 .unwrap_or_default();
             out.push(
                 FindingId::MxTemperror

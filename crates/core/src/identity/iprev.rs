@@ -372,17 +372,7 @@ pub(crate) fn iprev_findings(iprev: &Iprev, helo: Option<&HeloCheck>, out: &mut 
                 )));
         }
         IprevResult::TempError if iprev.unanswered().is_some() => {
-            let why = iprev
-                .unanswered()
-                .map(|l| {
-                    format!(
-                        "{} {}: {}",
-                        l.question.name,
-                        l.question.rtype,
-                        l.outcome.describe(l.question.rtype)
-                    )
-                })
-                .unwrap_or_default();
+            let why = iprev.unanswered().map(Lookup::describe).unwrap_or_default();
             out.push(FindingId::IprevUnchecked
 .says(format!("Could not check the reverse DNS of {ip}: the resolver gave no answer"))
 .because(format!(
@@ -394,14 +384,7 @@ pub(crate) fn iprev_findings(iprev: &Iprev, helo: Option<&HeloCheck>, out: &mut 
             let why = iprev
                 .lookups()
                 .find(|l| l.outcome.is_temporary())
-                .map(|l| {
-                    format!(
-                        "{} {}: {}",
-                        l.question.name,
-                        l.question.rtype,
-                        l.outcome.describe(l.question.rtype)
-                    )
-                })
+                .map(Lookup::describe)
                 .unwrap_or_default();
             out.push(FindingId::IprevTemperror
 .says(format!("Could not evaluate the reverse DNS of {ip}"))
